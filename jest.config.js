@@ -1,0 +1,23 @@
+/** Unit and integration tests run beside the code; browser tests in e2e/ drive the system Chromium. */
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/src', '<rootDir>/local', '<rootDir>/test'],
+      testMatch: ['**/*.test.ts'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/e2e'],
+      testMatch: ['**/*.test.ts'],
+    },
+  ],
+  testTimeout: 60000,
+};

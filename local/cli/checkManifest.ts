@@ -1,0 +1,30 @@
+/**
+ * The offline stand-in for `forge lint`: the manifest validated by @forge/manifest (the package the
+ * Forge CLI uses), every function handler exported by src/index.ts and every resource folder built.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { validate } from '@forge/manifest';
+import { loadFunctionHandlers, PROJECT_ROOT, readManifest } from '../site/manifest';
+
+export async function checkManifest(file = path.join(PROJECT_ROOT, 'manifest.yml')): Promise<string[]> {
+  const problems: string[] = [];
+  const result = await validate(false, file);
+  for (const error of result.errors ?? []) {
+    problems.push(`manifest.yml:${error.line ?? '?'}:${error.column ?? '?'} ${error.message}`);
+  }
+  if (!result.success && problems.length === 0) problems.push('manifest.yml did not validate.');
+  if (problems.length > 0) return problems;
+
+  const manifest = readManifest(file);
+  try {
+    loadFunctionHandlers(manifest);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  for (const resource of manifest.resources) {
+    const index = path.join(PROJECT_ROOT, resource.path, 'index.html');
+    if (!fs.existsSync(index)) problems.push(`resource ${resource.key}: ${resource.path}/index.html does not exist (run npm run build:ui).`);
+  }
+  return problems;
+}

@@ -1,0 +1,237 @@
+/**
+ * The pmo command line: `serve` (the local site), `seed` (dataset files), `report` (portfolio
+ * figures through the same resolvers as the UI) and `check-manifest` (the offline manifest check).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isValid, parseISO } from 'date-fns';
+import type { Answer, PortfolioFilter, PortfolioOverview, PortfolioOverviewRequest } from '../../src/shared/contract';
+import { openJiraDatabase, importDataset } from '../jira/db/database';
+import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
+import { realJiraFromEnvironment, startLocalSite, type DatasetSource } from '../site/site';
+import { PROJECT_ROOT, readManifest, listSurfaces } from '../site/manifest';
+import { checkManifest } from './checkManifest';
+import { formatReport, REPORT_FORMATS, toReport, type ReportFormat } from './report';
+
+const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.pmo-data');
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  return port;
+}
+function parseNonNegative(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected a number of 0 or more.');
+  return number;
+}
+function parseRate(value: string): number {
+  const rate = parseNonNegative(value);
+  if (rate > 1) throw new InvalidArgumentError('a rate is between 0 and 1.');
+  return rate;
+}
+function parseInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new InvalidArgumentError('expected a whole number.');
+  return number;
+}
+function parseDay(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValid(parseISO(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD.');
+  return value;
+}
+function parseExistingFile(value: string): string {
+  if (!fs.existsSync(value)) throw new InvalidArgumentError(`no file at ${value}.`);
+  return path.resolve(value);
+}
+
+const sizeOption = () => new Option('--size <size>', 'demo portfolio size: demo (12 projects) or large (200 projects, 100,000 issues)').choices(['demo', 'large']);
+
+interface ServeOptions {
+  port: number;
+  dataDir: string;
+  size?: DemoDatasetSize;
+  data?: string;
+  reseed?: boolean;
+  seed?: number;
+  latency?: number;
+  failureRate?: number;
+  rateLimit?: number;
+  retryAfter: boolean;
+  faultSeed?: number;
+}
+
+function datasetSource(options: { size?: DemoDatasetSize; data?: string; reseed?: boolean; seed?: number }): DatasetSource {
+  if (options.data) return { kind: 'file', path: options.data };
+  if (options.size || options.reseed || options.seed !== undefined) return { kind: 'demo', size: options.size ?? 'demo', seed: options.seed };
+  return { kind: 'keep' };
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const site = await startLocalSite({
+    port: options.port,
+    dataDir: options.dataDir,
+    dataset: datasetSource(options),
+    realJira: realJiraFromEnvironment(),
+    knobs: {
+      ...(options.latency !== undefined ? { latencyMs: options.latency } : {}),
+      ...(options.failureRate !== undefined ? { failureRate: options.failureRate } : {}),
+      ...(options.rateLimit !== undefined ? { rateLimit: { everyNth: options.rateLimit, retryAfter: options.retryAfter } } : {}),
+      ...(options.faultSeed !== undefined ? { seed: options.faultSeed } : {}),
+    },
+  });
+  console.log(`PMO Portfolio local site: ${site.url}/`);
+  console.log(`Simulated Jira Cloud REST API: ${site.jiraUrl}/rest/api/3/`);
+  console.log('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.log('\nStopping…');
+      site.close().then(resolve, (error: unknown) => {
+        console.error(error);
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+interface SeedOptions {
+  out?: string;
+  dataDir: string;
+  size: DemoDatasetSize;
+  seed?: number;
+  now?: string;
+}
+
+function seed(options: SeedOptions): void {
+  const now = options.now ? new Date(`${options.now}T09:00:00Z`) : undefined;
+  const started = Date.now();
+  if (options.out) {
+    const out = fs.openSync(options.out, 'w');
+    try {
+      writeDatasetJson(streamDemoDataset({ size: options.size, seed: options.seed, now }), (chunk) => fs.writeSync(out, chunk));
+    } finally {
+      fs.closeSync(out);
+    }
+    console.log(`Wrote the ${options.size} portfolio to ${options.out} in ${Date.now() - started} ms.`);
+    return;
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const db = openJiraDatabase(path.join(options.dataDir, 'jira.sqlite'));
+  try {
+    const summary = importDataset(db, generateDemoDataset({ size: options.size, seed: options.seed, now }));
+    console.log(`Seeded ${options.dataDir} with the ${options.size} portfolio (${JSON.stringify(summary)}) in ${Date.now() - started} ms.`);
+  } finally {
+    db.close();
+  }
+}
+
+interface ReportOptions {
+  project?: string;
+  portfolio?: string;
+  format: ReportFormat;
+  asOf?: string;
+  data?: string;
+  as?: string;
+  dataDir: string;
+}
+
+async function report(options: ReportOptions): Promise<void> {
+  if (options.project && options.portfolio) throw new Error('Give --project or --portfolio, not both.');
+  const realJira = realJiraFromEnvironment();
+  const site = await startLocalSite({
+    port: 0,
+    // A dataset file is reported on its own, without touching the data folder.
+    dataDir: options.data ? ':memory:' : options.dataDir,
+    dataset: options.data ? { kind: 'file', path: options.data } : { kind: 'keep' },
+    realJira,
+    buildUi: false,
+    log: (line) => console.error(line),
+  });
+  try {
+    const users = site.directory.listUsers();
+    let accountId = site.directory.defaultAccountId();
+    if (options.as) {
+      const wanted = options.as.toLowerCase();
+      const user = users.find((candidate) => [candidate.accountId, candidate.emailAddress, candidate.displayName].some((name) => name.toLowerCase() === wanted));
+      if (!user) throw new Error(`No user "${options.as}": give an account id, email address or display name of one of ${users.length} users.`);
+      accountId = user.accountId;
+    }
+    const filter: PortfolioFilter = options.project
+      ? { scope: 'project', projectKey: options.project }
+      : options.portfolio
+        ? { scope: 'portfolio', portfolioName: options.portfolio }
+        : { scope: 'all' };
+    const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}) };
+    const [page] = listSurfaces(readManifest());
+    const answer = (await site.invoke(page.moduleKey, 'portfolio/overview', payload, accountId)) as Answer<PortfolioOverview>;
+    if (!answer.ok) {
+      const details = answer.error.details?.length ? `\n  ${answer.error.details.join('\n  ')}` : '';
+      throw new Error(`${answer.error.message}${details}`);
+    }
+    process.stdout.write(formatReport(toReport(answer.data, { project: options.project ?? null, portfolio: options.portfolio ?? null }), options.format));
+  } finally {
+    await site.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('pmo').description('PMO Portfolio for Jira: local site, datasets and reports.').showHelpAfterError();
+  const dataDirOption = () => new Option('--data-dir <dir>', 'folder of the local site\'s databases').default(DEFAULT_DATA_DIR);
+
+  program
+    .command('serve')
+    .description('start the local site: simulated Jira, the app\'s functions and its pages')
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1').default(8080).argParser(parsePort))
+    .addOption(dataDirOption())
+    .addOption(sizeOption())
+    .option('--data <file>', 'load this dataset file instead of the demo', parseExistingFile)
+    .option('--reseed', 'replace the data folder\'s Jira data with a fresh demo portfolio')
+    .option('--seed <number>', 'random seed of the demo portfolio', parseInteger)
+    .option('--latency <ms>', 'simulated Jira: delay every request by this many milliseconds', parseNonNegative)
+    .option('--failure-rate <rate>', 'simulated Jira: answer this share of requests with 500/503 (0 to 1)', parseRate)
+    .option('--rate-limit <n>', 'simulated Jira: answer every n-th request with 429', parseInteger)
+    .option('--no-retry-after', 'simulated Jira: send 429s without Retry-After')
+    .option('--fault-seed <number>', 'simulated Jira: seed of the injected faults', parseInteger)
+    .action((options: ServeOptions) => serve(options));
+
+  program
+    .command('seed')
+    .description('write the demo portfolio as a dataset file (--out), or load it into the data folder')
+    .option('--out <file>', 'write the dataset JSON here')
+    .addOption(dataDirOption())
+    .addOption(sizeOption().default('demo'))
+    .option('--seed <number>', 'random seed', parseInteger)
+    .option('--now <date>', 'the day the data ends at (YYYY-MM-DD); today by default', parseDay)
+    .action((options: SeedOptions) => seed(options));
+
+  program
+    .command('report')
+    .description('portfolio figures for every project the user may browse, through the app\'s resolvers')
+    .option('--project <key>', 'only this project')
+    .option('--portfolio <name>', 'only this portfolio (Jira project category)')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('json'))
+    .option('--as-of <date>', 'measure as of this day (YYYY-MM-DD)', parseDay)
+    .option('--data <file>', 'report on this dataset file', parseExistingFile)
+    .option('--as <user>', 'run as this user (account id, email or display name); the site admin by default')
+    .addOption(dataDirOption())
+    .action((options: ReportOptions) => report(options));
+
+  program
+    .command('check-manifest')
+    .description('validate manifest.yml offline, its function handlers and its resource folders')
+    .action(async () => {
+      const problems = await checkManifest();
+      if (problems.length > 0) throw new Error(`manifest.yml has ${problems.length} problem(s):\n${problems.join('\n')}`);
+      console.log('manifest.yml is valid: 0 errors; every handler is exported and every resource is built.');
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

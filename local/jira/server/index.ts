@@ -1,0 +1,253 @@
+/**
+ * The simulated Jira Cloud REST API: an express app, mounted by the local site under /jira, that
+ * answers the REST paths the app calls from the SQLite database, in the shapes of Atlassian's spec,
+ * with injectable faults (latency, 429, 500/503) and a per-path request counter for tests.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { JiraDatabase } from '../db/database';
+import { authenticate } from './access';
+import { Catalog } from './catalog';
+import { JiraHttpError, type JiraRequestContext, type JiraRoute } from './http';
+import { FaultInjector, jiraKnobsPatchSchema, RequestCounter, type JiraKnobs, type JiraKnobsPatch } from './knobs';
+import { bulkFetchChangelogs } from './routes/changelogs';
+import { listFields } from './routes/fields';
+import { editIssueRoute, getIssue } from './routes/issue';
+import { checkPermissions, myPermissions } from './routes/permissions';
+import { getProject, projectSearch, projectVersionsList, projectVersionsPage } from './routes/projects';
+import { approximateCount, removedSearchGet, removedSearchPost, searchJqlGet, searchJqlPost } from './routes/search';
+import { myself, userGroups } from './routes/users';
+import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
+
+export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
+export { DEFAULT_KNOBS } from './knobs';
+
+/** Every endpoint, in matching order (project/search before project/{projectIdOrKey}). */
+export const JIRA_ROUTES: readonly JiraRoute[] = [
+  myself,
+  userGroups,
+  projectSearch,
+  getProject,
+  projectVersionsPage,
+  projectVersionsList,
+  listFields,
+  searchJqlGet,
+  searchJqlPost,
+  approximateCount,
+  removedSearchGet,
+  removedSearchPost,
+  bulkFetchChangelogs,
+  getIssue,
+  editIssueRoute,
+  issueWorklogs,
+  updatedWorklogs,
+  listWorklogs,
+  checkPermissions,
+  myPermissions,
+];
+
+export interface JiraAppOptions {
+  db: JiraDatabase;
+  knobs?: JiraKnobsPatch;
+  /** The clock for JQL ("now", -7d) and edits; the real one by default. */
+  now?: () => Date;
+}
+
+export interface RequestCounts {
+  total: number;
+  /** "GET /rest/api/3/issue/{issueIdOrKey}" -> requests; unknown paths appear as requested. */
+  byPath: Record<string, number>;
+}
+
+/** In-process control of what /__admin offers over HTTP. */
+export interface JiraControl {
+  knobs(): JiraKnobs;
+  setKnobs(patch: JiraKnobsPatch): JiraKnobs;
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
+}
+
+export type JiraApp = express.Express & { readonly control: JiraControl };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createJiraApp(options: JiraAppOptions): JiraApp {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const faults = new FaultInjector(options.knobs);
+  const counter = new RequestCounter();
+  const control: JiraControl = {
+    knobs: () => faults.current,
+    setKnobs: (patch) => faults.update(jiraKnobsPatchSchema.parse(patch)),
+    requestCounts: () => counter.snapshot(),
+    resetRequestCounts: () => counter.reset(),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Repeated parameters become arrays and nothing else is nested, as Jira reads query strings.
+  app.set('query parser', 'simple');
+  const json = express.json({ limit: '20mb' });
+
+  app.get('/__admin/knobs', (_req, res) => {
+    res.json(control.knobs());
+  });
+  app.put('/__admin/knobs', json, (req, res) => {
+    const parsed = jiraKnobsPatchSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const errors = Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || 'body', issue.message]));
+      res.status(400).json({ errorMessages: ['Invalid knobs.'], errors });
+      return;
+    }
+    res.json(control.setKnobs(parsed.data));
+  });
+  app.get('/__admin/requests', (_req, res) => {
+    res.json(control.requestCounts());
+  });
+  app.delete('/__admin/requests', (_req, res) => {
+    control.resetRequestCounts();
+    res.status(204).end();
+  });
+
+  /** Counting, latency and injected faults, in front of every REST request. */
+  const instrument = (name: () => string) => async (req: Request, res: Response, next: NextFunction) => {
+    counter.record(name());
+    const { latencyMs } = faults.current;
+    if (latencyMs > 0) await sleep(latencyMs);
+    const decision = faults.decide();
+    if (decision.kind === 'rateLimited') {
+      res.set(decision.headers).status(429).json({ errorMessages: ['Rate limit exceeded.'], errors: {} });
+    } else if (decision.kind === 'failure') {
+      const message = decision.status === 500 ? 'Internal server error (injected fault).' : 'Service unavailable (injected fault).';
+      res.status(decision.status).json({ errorMessages: [message], errors: {} });
+    } else {
+      next();
+    }
+  };
+
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of JIRA_ROUTES) {
+    const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
+    methodsByPath.set(expressPath, [...(methodsByPath.get(expressPath) ?? []), route.method]);
+    const name = `${route.method} ${route.path}`;
+    const handler = (req: Request, res: Response, next: NextFunction): void => {
+      try {
+        const context: JiraRequestContext = {
+          db,
+          access: authenticate(db, req.get('authorization')),
+          catalog: new Catalog(db),
+          base: `${req.protocol}://${req.get('host')}${req.baseUrl}`,
+          now: now(),
+          timeZone: siteTimeZone(db),
+          req,
+        };
+        const reply = route.handle(context);
+        if (reply.status === 204) res.status(204).end();
+        else res.status(200).json(reply.body);
+      } catch (error) {
+        next(error);
+      }
+    };
+    const method = route.method === 'GET' ? 'get' : route.method === 'POST' ? 'post' : 'put';
+    app[method](expressPath, instrument(() => name), json, handler);
+  }
+  for (const [expressPath, methods] of methodsByPath) {
+    app.all(expressPath, (req, res) => {
+      counter.record(`${req.method} ${req.path}`);
+      res
+        .status(405)
+        .set('Allow', methods.join(', '))
+        .json({ errorMessages: [`Method ${req.method} is not allowed here; use ${methods.join(' or ')}.`], errors: {} });
+    });
+  }
+
+  app.get(['/secure/useravatar', '/secure/projectavatar', '/images/icons/*icon'], (req, res) => {
+    res.type('image/svg+xml').send(placeholderIcon(req.originalUrl));
+  });
+
+  app.use((req, res) => {
+    counter.record(`${req.method} ${req.path}`);
+    res.status(404).json({ errorMessages: [`No resource found for ${req.method} ${req.path}.`], errors: {} });
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof JiraHttpError) {
+      res.set(error.headers).status(error.status).json(error.body);
+      return;
+    }
+    const bodyError = error as { type?: unknown; status?: unknown; message?: unknown };
+    if (bodyError.type === 'entity.parse.failed') {
+      res.status(400).json({ errorMessages: [`The request body is not valid JSON: ${String(bodyError.message)}`], errors: {} });
+      return;
+    }
+    if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      res.status(bodyError.status).json({ errorMessages: [String(bodyError.message)], errors: {} });
+      return;
+    }
+    // A bug of this server, not a fault the caller asked for: say so loudly.
+    console.error('[simulated jira] unexpected error:', error);
+    res.status(500).json({ errorMessages: [`Internal server error: ${error instanceof Error ? error.message : String(error)}`], errors: {} });
+  });
+
+  return Object.assign(app, { control });
+}
+
+function siteTimeZone(db: JiraDatabase): string {
+  const row = db.prepare('SELECT time_zone FROM site WHERE id = 1').get() as { time_zone: string } | undefined;
+  return row?.time_zone ?? 'UTC';
+}
+
+/** A coloured disc, so pages that show avatars and icons do not show broken images. */
+function placeholderIcon(seed: string): string {
+  let hash = 0;
+  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48"><circle cx="24" cy="24" r="24" fill="hsl(${hash % 360},55%,50%)"/></svg>`;
+}
+
+export interface StartJiraServerOptions extends JiraAppOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface RunningJiraServer {
+  /** Base URL of the simulated site, e.g. http://127.0.0.1:41234/jira. */
+  url: string;
+  port: number;
+  app: JiraApp;
+  close(): Promise<void>;
+}
+
+/** Serves the app under /jira on 127.0.0.1 (tests and tools; the local site mounts the app itself). */
+export async function startJiraServer(options: StartJiraServerOptions): Promise<RunningJiraServer> {
+  const app = createJiraApp(options);
+  const outer = express();
+  outer.use('/jira', app);
+  const server = http.createServer(outer);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/jira`,
+    port,
+    app,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // fetch keeps connections alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      }),
+  };
+}

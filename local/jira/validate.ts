@@ -1,0 +1,503 @@
+/**
+ * Validates a dataset of the simulated Jira: first each record against the zod schema of dataset.ts,
+ * then the references between records (ids, keys, parents, versions, users, statuses) and the rules
+ * Jira itself keeps (resolution date iff done, updated after created, sane worklogs).
+ *
+ * Every problem names the bad record by its position and its key, so a person can find it in the file:
+ *   issues[41] (APOLLO-42): statusId "99" is not a status in statuses
+ *   users[3] (5f8a...0004): emailAddress: Invalid email address
+ */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { datasetSchema, type Dataset, type DatasetIssue, type Grantees } from './dataset';
+
+/** How many problems a DatasetError spells out; the rest are counted. */
+export const MAX_REPORTED_PROBLEMS = 50;
+
+/** A single worklog longer than a week of wall-clock time cannot be real. */
+const MAX_WORKLOG_SECONDS = 7 * 24 * 3600;
+const DAY_MS = 86_400_000;
+
+export class DatasetError extends Error {
+  /**
+   * @param problems the first MAX_REPORTED_PROBLEMS problems, each naming its record
+   * @param total how many problems were found in all
+   * @param source the file name, when the dataset came from a file
+   */
+  constructor(
+    readonly problems: readonly string[],
+    readonly total: number = problems.length,
+    readonly source?: string,
+  ) {
+    super(DatasetError.describe(problems, total, source));
+    this.name = 'DatasetError';
+  }
+
+  /** Problems found but not spelled out. */
+  get omitted(): number {
+    return this.total - this.problems.length;
+  }
+
+  private static describe(problems: readonly string[], total: number, source: string | undefined): string {
+    const head = `${source ? `${source}: ` : ''}invalid dataset (${total} ${total === 1 ? 'problem' : 'problems'})`;
+    const lines = problems.map((problem) => `  ${problem}`);
+    if (total > problems.length) lines.push(`  ... and ${total - problems.length} more`);
+    return [head, ...lines].join('\n');
+  }
+}
+
+/** Collects problems: keeps the first few, counts all. */
+class Problems {
+  readonly shown: string[] = [];
+  total = 0;
+
+  add(problem: string): void {
+    this.total += 1;
+    if (this.shown.length < MAX_REPORTED_PROBLEMS) this.shown.push(problem);
+  }
+
+  throwIfAny(source: string | undefined): void {
+    if (this.total > 0) throw new DatasetError(this.shown, this.total, source);
+  }
+}
+
+/** Reads, parses and validates a dataset file. */
+export function loadDatasetFile(path: string): Dataset {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DatasetError([`cannot read the file: ${messageOf(error)}`], 1, path);
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    throw new DatasetError([`not valid JSON: ${messageOf(error)}`], 1, path);
+  }
+  return parseDataset(input, path);
+}
+
+/** Node's errors may come from another realm (e.g. under jest), so instanceof Error is not enough. */
+function messageOf(error: unknown): string {
+  return isObject(error) && typeof error.message === 'string' ? error.message : String(error);
+}
+
+/**
+ * Validates a dataset value (already parsed from JSON) and returns it with defaults filled in.
+ * @param source names the file in the error message
+ * @throws DatasetError listing what is wrong, record by record
+ */
+export function parseDataset(input: unknown, source?: string): Dataset {
+  const result = datasetSchema.safeParse(input);
+  if (!result.success) {
+    const problems = new Problems();
+    for (const issue of result.error.issues) problems.add(describeSchemaIssue(issue, input));
+    throw new DatasetError(problems.shown, problems.total, source);
+  }
+  validateDataset(result.data, source);
+  return result.data;
+}
+
+/**
+ * Checks the references between the records of a dataset that already matches the schema.
+ * @throws DatasetError
+ */
+export function validateDataset(dataset: Dataset, source?: string): void {
+  const problems = new Problems();
+  new ReferenceCheck(dataset, problems).run();
+  problems.throwIfAny(source);
+}
+
+// ---- naming records -------------------------------------------------------------------------------
+
+type RecordList = 'users' | 'groups' | 'categories' | 'statuses' | 'issueTypes' | 'priorities' | 'customFields' | 'projects' | 'versions' | 'issues';
+
+/** The field that identifies a record of each list in messages. */
+const RECORD_NAME: Record<RecordList, { field: string; asId: boolean }> = {
+  users: { field: 'accountId', asId: false },
+  groups: { field: 'name', asId: false },
+  categories: { field: 'id', asId: true },
+  statuses: { field: 'id', asId: true },
+  issueTypes: { field: 'id', asId: true },
+  priorities: { field: 'id', asId: true },
+  customFields: { field: 'id', asId: false },
+  projects: { field: 'key', asId: false },
+  versions: { field: 'id', asId: true },
+  issues: { field: 'key', asId: false },
+};
+
+function isRecordList(name: unknown): name is RecordList {
+  return typeof name === 'string' && Object.hasOwn(RECORD_NAME, name);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `issues[41] (APOLLO-42)`; just `issues[41]` when the record has no usable name. */
+function recordLabel(list: RecordList, index: number, record: unknown): string {
+  const { field, asId } = RECORD_NAME[list];
+  const name = isObject(record) ? record[field] : undefined;
+  if (typeof name !== 'string' || name.length === 0) return `${list}[${index}]`;
+  return `${list}[${index}] (${asId ? `id ${name}` : name})`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text.length === 0 ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/** Turns a zod issue into `issues[41] (APOLLO-42): changelog[2].created: Invalid ISO datetime`. */
+function describeSchemaIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const [list, index, ...rest] = issue.path;
+  if (isRecordList(list) && typeof index === 'number' && isObject(input)) {
+    const records = input[list];
+    const record = Array.isArray(records) ? records[index] : undefined;
+    const field = formatPath(rest);
+    return `${recordLabel(list, index, record)}: ${field ? `${field}: ` : ''}${issue.message}`;
+  }
+  const field = formatPath(issue.path);
+  return `${field || 'dataset'}: ${issue.message}`;
+}
+
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+// ---- references -----------------------------------------------------------------------------------
+
+interface Located<T> {
+  record: T;
+  label: string;
+}
+
+class ReferenceCheck {
+  private readonly users = new Map<string, Located<Dataset['users'][number]>>();
+  private readonly groups = new Set<string>();
+  private readonly categories = new Set<string>();
+  private readonly statuses = new Map<string, Dataset['statuses'][number]>();
+  private readonly issueTypes = new Map<string, Dataset['issueTypes'][number]>();
+  private readonly priorities = new Set<string>();
+  private readonly customFields = new Map<string, Dataset['customFields'][number]>();
+  private readonly projects = new Map<string, Located<Dataset['projects'][number]>>();
+  private readonly versions = new Map<string, Dataset['versions'][number]>();
+  private readonly issues = new Map<string, Located<DatasetIssue>>();
+
+  constructor(
+    private readonly dataset: Dataset,
+    private readonly problems: Problems,
+  ) {}
+
+  run(): void {
+    this.indexRecords();
+    this.checkUsers();
+    this.checkGlobalPermissions();
+    this.checkIssueTypes();
+    this.checkProjects();
+    this.checkVersions();
+    this.checkIssues();
+    this.checkParentCycles();
+  }
+
+  /** Builds the lookups, reporting duplicates as it goes (the first record with an id wins). */
+  private indexRecords(): void {
+    const { dataset } = this;
+    const unique = <T>(list: RecordList, records: readonly T[], field: string, value: (record: T) => string, add: (record: T, label: string) => void, fold = false): void => {
+      const seen = new Map<string, string>();
+      records.forEach((record, index) => {
+        const label = recordLabel(list, index, record);
+        const raw = value(record);
+        const id = fold ? raw.toLowerCase() : raw;
+        const first = seen.get(id);
+        if (first !== undefined) {
+          this.problems.add(`${label}: ${field} ${quote(raw)} is already used by ${first}`);
+          return;
+        }
+        seen.set(id, label);
+        add(record, label);
+      });
+    };
+    unique('users', dataset.users, 'accountId', (user) => user.accountId, (user, label) => this.users.set(user.accountId, { record: user, label }));
+    // Jira keeps one account per email address, whatever its case.
+    unique('users', dataset.users, 'emailAddress', (user) => user.emailAddress, () => undefined, true);
+    unique('groups', dataset.groups, 'name', (group) => group.name, (group) => this.groups.add(group.name));
+    unique('groups', dataset.groups, 'groupId', (group) => group.groupId, () => undefined);
+    unique('categories', dataset.categories, 'id', (category) => category.id, (category) => this.categories.add(category.id));
+    unique('statuses', dataset.statuses, 'id', (status) => status.id, (status) => this.statuses.set(status.id, status));
+    unique('issueTypes', dataset.issueTypes, 'id', (type) => type.id, (type) => this.issueTypes.set(type.id, type));
+    unique('priorities', dataset.priorities, 'id', (priority) => priority.id, (priority) => this.priorities.add(priority.id));
+    unique('customFields', dataset.customFields, 'id', (field) => field.id, (field) => this.customFields.set(field.id, field));
+    unique('projects', dataset.projects, 'id', (project) => project.id, () => undefined);
+    unique('projects', dataset.projects, 'key', (project) => project.key, (project, label) => this.projects.set(project.key, { record: project, label }));
+    unique('versions', dataset.versions, 'id', (version) => version.id, (version) => this.versions.set(version.id, version));
+    unique('issues', dataset.issues, 'id', (issue) => issue.id, () => undefined);
+    unique('issues', dataset.issues, 'key', (issue) => issue.key, (issue, label) => this.issues.set(issue.key, { record: issue, label }));
+
+    // Changelog, worklog and link ids are unique across the whole site, as in Jira.
+    const changelogIds = new Map<string, string>();
+    const worklogIds = new Map<string, string>();
+    const linkIds = new Map<string, string>();
+    dataset.issues.forEach((issue, index) => {
+      const label = recordLabel('issues', index, issue);
+      const claim = (seen: Map<string, string>, id: string, where: string): void => {
+        const first = seen.get(id);
+        if (first !== undefined) this.problems.add(`${label}: ${where}: id ${quote(id)} is already used by ${first}`);
+        else seen.set(id, `${label} ${where}`);
+      };
+      issue.changelog.forEach((entry, position) => claim(changelogIds, entry.id, `changelog[${position}]`));
+      issue.worklogs.forEach((worklog, position) => claim(worklogIds, worklog.id, `worklogs[${position}]`));
+      issue.links.forEach((link, position) => claim(linkIds, link.id, `links[${position}]`));
+    });
+  }
+
+  private userRef(where: string, field: string, accountId: string | null): void {
+    if (accountId !== null && !this.users.has(accountId)) this.problems.add(`${where}: ${field} ${quote(accountId)} is not a user in users`);
+  }
+
+  private granteesRef(where: string, grantees: Grantees): void {
+    for (const group of grantees.groups) {
+      if (!this.groups.has(group)) this.problems.add(`${where}.groups: ${quote(group)} is not a group in groups`);
+    }
+    for (const user of grantees.users) {
+      if (!this.users.has(user)) this.problems.add(`${where}.users: ${quote(user)} is not a user in users`);
+    }
+  }
+
+  private checkUsers(): void {
+    this.dataset.users.forEach((user, index) => {
+      for (const group of user.groups) {
+        if (!this.groups.has(group)) this.problems.add(`${recordLabel('users', index, user)}: groups: ${quote(group)} is not a group in groups`);
+      }
+    });
+  }
+
+  private checkGlobalPermissions(): void {
+    for (const [permission, grantees] of Object.entries(this.dataset.globalPermissions)) {
+      if (grantees) this.granteesRef(`globalPermissions.${permission}`, grantees);
+    }
+  }
+
+  private checkIssueTypes(): void {
+    this.dataset.issueTypes.forEach((type, index) => {
+      if (type.subtask !== (type.hierarchyLevel === -1)) {
+        this.problems.add(`${recordLabel('issueTypes', index, type)}: subtask is ${type.subtask} but hierarchyLevel is ${type.hierarchyLevel} (a subtask type has level -1, and only it)`);
+      }
+    });
+  }
+
+  private checkProjects(): void {
+    this.dataset.projects.forEach((project, index) => {
+      const label = recordLabel('projects', index, project);
+      this.userRef(label, 'leadAccountId', project.leadAccountId);
+      if (project.categoryId !== undefined && !this.categories.has(project.categoryId)) {
+        this.problems.add(`${label}: categoryId ${quote(project.categoryId)} is not a category in categories`);
+      }
+      for (const [permission, grantees] of Object.entries(project.permissions)) {
+        if (grantees) this.granteesRef(`${label}: permissions.${permission}`, grantees);
+      }
+    });
+  }
+
+  private checkVersions(): void {
+    const names = new Map<string, string>();
+    this.dataset.versions.forEach((version, index) => {
+      const label = recordLabel('versions', index, version);
+      if (!this.projects.has(version.projectKey)) this.problems.add(`${label}: projectKey ${quote(version.projectKey)} is not a project in projects`);
+      if (version.startDate !== null && version.releaseDate !== null && version.startDate > version.releaseDate) {
+        this.problems.add(`${label}: startDate ${version.startDate} is after releaseDate ${version.releaseDate}`);
+      }
+      const name = `${version.projectKey}\u0000${version.name.toLowerCase()}`;
+      const first = names.get(name);
+      // Jira refuses two versions of one project with the same name.
+      if (first !== undefined) this.problems.add(`${label}: name ${quote(version.name)} is already used in ${version.projectKey} by ${first}`);
+      else names.set(name, label);
+    });
+  }
+
+  private checkIssues(): void {
+    this.dataset.issues.forEach((issue, index) => this.checkIssue(issue, recordLabel('issues', index, issue)));
+  }
+
+  private checkIssue(issue: DatasetIssue, label: string): void {
+    const add = (text: string): void => this.problems.add(`${label}: ${text}`);
+    const project = this.projects.get(issue.projectKey);
+    if (!project) add(`projectKey ${quote(issue.projectKey)} is not a project in projects`);
+    const prefix = issue.key.slice(0, issue.key.lastIndexOf('-'));
+    if (prefix !== issue.projectKey) add(`key ${quote(issue.key)} does not start with its projectKey ${quote(issue.projectKey)}`);
+    const type = this.issueTypes.get(issue.issueTypeId);
+    if (!type) add(`issueTypeId ${quote(issue.issueTypeId)} is not an issue type in issueTypes`);
+    const status = this.statuses.get(issue.statusId);
+    if (!status) add(`statusId ${quote(issue.statusId)} is not a status in statuses`);
+    if (!this.priorities.has(issue.priorityId)) add(`priorityId ${quote(issue.priorityId)} is not a priority in priorities`);
+    this.userRef(label, 'reporterAccountId', issue.reporterAccountId);
+    this.userRef(label, 'assigneeAccountId', issue.assigneeAccountId);
+
+    if (type) this.checkParent(issue, type, add);
+
+    issue.fixVersionIds.forEach((versionId, position) => {
+      const version = this.versions.get(versionId);
+      if (!version) add(`fixVersionIds[${position}]: ${quote(versionId)} is not a version in versions`);
+      else if (version.projectKey !== issue.projectKey) add(`fixVersionIds[${position}]: version ${quote(versionId)} belongs to ${version.projectKey}, not ${issue.projectKey}`);
+    });
+
+    for (const [fieldId, value] of Object.entries(issue.customFields)) this.checkCustomFieldValue(fieldId, value, add);
+
+    const created = Date.parse(issue.created);
+    const updated = Date.parse(issue.updated);
+    if (updated < created) add(`updated ${issue.updated} is before created ${issue.created}`);
+    if (status) {
+      const done = status.categoryKey === 'done';
+      if (done && issue.resolutiondate === null) add(`status ${quote(status.name)} is in category done but resolutiondate is null`);
+      if (!done && issue.resolutiondate !== null) add(`resolutiondate is set but status ${quote(status.name)} is not in category done`);
+    }
+    if (issue.resolutiondate !== null) {
+      const resolved = Date.parse(issue.resolutiondate);
+      if (resolved < created) add(`resolutiondate ${issue.resolutiondate} is before created ${issue.created}`);
+      if (resolved > updated) add(`resolutiondate ${issue.resolutiondate} is after updated ${issue.updated}`);
+    }
+
+    const linked = new Set<string>();
+    issue.links.forEach((link, position) => {
+      if (!this.issues.has(link.outwardIssueKey)) add(`links[${position}]: outwardIssueKey ${quote(link.outwardIssueKey)} is not an issue in issues`);
+      if (link.outwardIssueKey === issue.key) add(`links[${position}]: an issue cannot link to itself`);
+      const pair = `${link.type} ${link.outwardIssueKey}`;
+      if (linked.has(pair)) add(`links[${position}]: a ${link.type} link to ${link.outwardIssueKey} is already there`);
+      linked.add(pair);
+    });
+
+    this.checkChangelog(issue, created, updated, add);
+    this.checkWorklogs(issue, created, add);
+  }
+
+  /** Jira's hierarchy: a subtask sits under a standard issue, a standard issue under an epic, one project. */
+  private checkParent(issue: DatasetIssue, type: Dataset['issueTypes'][number], add: (text: string) => void): void {
+    const describe = (t: Dataset['issueTypes'][number]): string => `${article(t.name)} ${t.name} (level ${t.hierarchyLevel})`;
+    if (issue.parentKey === null) {
+      if (type.hierarchyLevel === -1) add(`${describe(type)} needs a parentKey`);
+      return;
+    }
+    if (type.hierarchyLevel >= 1) {
+      add(`${describe(type)} cannot have a parent (parentKey ${quote(issue.parentKey)})`);
+      return;
+    }
+    const parent = this.issues.get(issue.parentKey);
+    if (!parent) {
+      add(`parentKey ${quote(issue.parentKey)} is not an issue in issues`);
+      return;
+    }
+    const parentType = this.issueTypes.get(parent.record.issueTypeId);
+    if (parentType && parentType.hierarchyLevel !== type.hierarchyLevel + 1) {
+      const wanted = type.hierarchyLevel === -1 ? 'a standard issue (level 0)' : 'an epic (level 1)';
+      add(`parentKey ${quote(issue.parentKey)} is ${describe(parentType)}; the parent of ${describe(type)} must be ${wanted}`);
+    }
+    if (parent.record.projectKey !== issue.projectKey) {
+      add(`parentKey ${quote(issue.parentKey)} is in project ${parent.record.projectKey}, not ${issue.projectKey}`);
+    }
+  }
+
+  private checkCustomFieldValue(fieldId: string, value: unknown, add: (text: string) => void): void {
+    const field = this.customFields.get(fieldId);
+    if (!field) {
+      add(`customFields.${fieldId} is not a custom field in customFields`);
+      return;
+    }
+    if (value === null) return;
+    const wrong = (expected: string): void => add(`customFields.${fieldId} (${field.name}) should be ${expected}, not ${quote(value)}`);
+    const isOption = (item: unknown): boolean => isObject(item) && typeof item.value === 'string';
+    switch (field.type) {
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) wrong('a number');
+        break;
+      case 'string':
+        if (typeof value !== 'string') wrong('a string');
+        break;
+      case 'date':
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) wrong('a date (YYYY-MM-DD)');
+        break;
+      case 'datetime':
+        if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) wrong('an ISO date-time');
+        break;
+      case 'option':
+        if (!isOption(value)) wrong('an option ({"value": "..."})');
+        break;
+      case 'user':
+        if (!isObject(value) || typeof value.accountId !== 'string') wrong('a user ({"accountId": "..."})');
+        else if (!this.users.has(value.accountId)) add(`customFields.${fieldId} (${field.name}): ${quote(value.accountId)} is not a user in users`);
+        break;
+      case 'array':
+        if (!Array.isArray(value)) wrong('an array');
+        else if (field.items === 'option' && !value.every(isOption)) wrong('an array of options ([{"value": "..."}])');
+        else if (field.items === 'string' && !value.every((item) => typeof item === 'string')) wrong('an array of strings');
+        break;
+    }
+  }
+
+  private checkChangelog(issue: DatasetIssue, created: number, updated: number, add: (text: string) => void): void {
+    let previous = -Infinity;
+    let lastStatus: string | null = null;
+    issue.changelog.forEach((entry, position) => {
+      const where = `changelog[${position}]`;
+      const at = Date.parse(entry.created);
+      if (!this.users.has(entry.authorAccountId)) add(`${where}: authorAccountId ${quote(entry.authorAccountId)} is not a user in users`);
+      if (at < created) add(`${where}: created ${entry.created} is before the issue was created (${issue.created})`);
+      if (at > updated) add(`${where}: created ${entry.created} is after the issue's updated (${issue.updated})`);
+      if (at < previous) add(`${where}: created ${entry.created} is before the entry above it; a changelog is oldest first`);
+      previous = Math.max(previous, at);
+      entry.items.forEach((item, itemPosition) => {
+        if (item.fieldId !== 'status') return;
+        for (const side of ['from', 'to'] as const) {
+          const id = item[side];
+          if (id === null) add(`${where}.items[${itemPosition}]: a status change needs ${side}`);
+          else if (!this.statuses.has(id)) add(`${where}.items[${itemPosition}]: status ${side} ${quote(id)} is not a status in statuses`);
+        }
+        lastStatus = item.to;
+      });
+    });
+    if (lastStatus !== null && lastStatus !== issue.statusId && this.statuses.has(lastStatus)) {
+      add(`the last status change goes to ${quote(lastStatus)} but statusId is ${quote(issue.statusId)}`);
+    }
+  }
+
+  private checkWorklogs(issue: DatasetIssue, created: number, add: (text: string) => void): void {
+    issue.worklogs.forEach((worklog, position) => {
+      const where = `worklogs[${position}]`;
+      if (!this.users.has(worklog.authorAccountId)) add(`${where}: authorAccountId ${quote(worklog.authorAccountId)} is not a user in users`);
+      if (worklog.timeSpentSeconds > MAX_WORKLOG_SECONDS) add(`${where}: timeSpentSeconds ${worklog.timeSpentSeconds} is more than a week`);
+      // A day of slack: people log work by their local date, which may be a day off UTC.
+      if (Date.parse(worklog.started) < created - DAY_MS) add(`${where}: started ${worklog.started} is before the issue was created (${issue.created})`);
+      if (Date.parse(worklog.created) < created) add(`${where}: created ${worklog.created} is before the issue was created (${issue.created})`);
+      if (Date.parse(worklog.updated) < Date.parse(worklog.created)) add(`${where}: updated ${worklog.updated} is before created ${worklog.created}`);
+    });
+  }
+
+  /** Parent chains must end; the level rules already forbid most cycles, this catches the rest. */
+  private checkParentCycles(): void {
+    const settled = new Set<string>();
+    for (const { record } of this.issues.values()) {
+      const path: string[] = [];
+      const onPath = new Set<string>();
+      let key: string | null = record.key;
+      while (key !== null && !settled.has(key)) {
+        if (onPath.has(key)) {
+          const cycle = [...path.slice(path.indexOf(key)), key];
+          this.problems.add(`${this.issues.get(key)?.label ?? key}: parentKey makes a cycle: ${cycle.join(' -> ')}`);
+          break;
+        }
+        onPath.add(key);
+        path.push(key);
+        key = this.issues.get(key)?.record.parentKey ?? null;
+      }
+      for (const visited of path) settled.add(visited);
+    }
+  }
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}

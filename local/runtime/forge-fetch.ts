@@ -1,0 +1,91 @@
+/**
+ * `global.__forge_fetch__(target, path, init)`: the single door through which the Forge SDKs
+ * reach the platform. Product calls go to the site's productFetch, storage to KvsStore, the
+ * @forge/events calls (stargate) to EventsService; anything else answers with a
+ * `forge-proxy-error` header, which @forge/api turns into ProxyRequestError.
+ */
+import type { EventsService } from './events';
+import type { InvocationContexts } from './invocation';
+import { handleKvsRequest } from './kvs-http';
+import type { KvsStore } from './kvs-store';
+import type { FetchProvider, ProductFetch } from './types';
+
+/** The first argument the SDKs pass (api/out/api/fetch.js, endpoint.js, kvs/out/index.js, sendEmail.js). */
+export interface ForgeFetchTarget {
+  type: string;
+  provider?: string;
+  remote?: string;
+  accountId?: string;
+  contextAri?: string;
+  service?: string;
+}
+
+export type ForgeFetch = (target: ForgeFetchTarget, path: string, init?: RequestInit) => Promise<Response>;
+
+export interface ForgeFetchDeps {
+  kvs: KvsStore;
+  events: EventsService;
+  invocations: InvocationContexts;
+  productFetch: ProductFetch;
+  log: (line: string) => void;
+}
+
+function proxyError(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ message }), {
+    status,
+    headers: { 'forge-proxy-error': code, 'content-type': 'application/json' },
+  });
+}
+
+async function readJson(init: RequestInit | undefined): Promise<unknown> {
+  if (init?.body === undefined || init.body === null) return {};
+  const text = await new Response(init.body).text();
+  try {
+    return text === '' ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function isProvider(value: unknown): value is FetchProvider {
+  return value === 'app' || value === 'user' || value === 'none';
+}
+
+export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
+  const product = async (target: ForgeFetchTarget, path: string, init: RequestInit | undefined): Promise<Response> => {
+    const remote = target.remote;
+    const provider = target.provider;
+    if (!isProvider(provider)) return proxyError(400, 'INVALID_PROVIDER', `Unknown provider "${String(provider)}".`);
+    if (remote === 'stargate') {
+      const body = await readJson(init);
+      const answer = deps.events.handleStargate(path, body);
+      if (answer) return answer;
+      deps.log(`[forge-runtime] unsupported stargate call ${path} (GraphQL is not emulated)`);
+      return proxyError(501, 'NOT_SUPPORTED_LOCALLY', `The local Forge runtime does not emulate ${path}.`);
+    }
+    if (remote !== 'jira' && remote !== 'confluence') {
+      return proxyError(400, 'INVALID_REMOTE_ERR', `The local Forge runtime has no product "${String(remote)}".`);
+    }
+    let accountId: string | null = null;
+    if (provider === 'user') {
+      accountId = target.accountId ?? deps.invocations.current().accountId;
+      if (!accountId) {
+        deps.log(`[forge-runtime] asUser() ${path} outside a user invocation (scheduled trigger, product event or set-up code)`);
+        return proxyError(401, 'NO_USER_CONTEXT', 'asUser() needs an invocation with a user, or an explicit accountId.');
+      }
+    }
+    return deps.productFetch({ remote, provider, accountId, path, init: init ?? {} });
+  };
+
+  return async (target, path, init) => {
+    switch (target.type) {
+      case 'kvs':
+        return handleKvsRequest(deps.kvs, path, init);
+      case 'fpp':
+        return product(target, path, init);
+      default:
+        deps.log(`[forge-runtime] unsupported __forge_fetch__ target type "${target.type}" for ${path}`);
+        return proxyError(501, 'NOT_SUPPORTED_LOCALLY', `The local Forge runtime does not emulate "${target.type}" requests.`);
+    }
+  };
+}

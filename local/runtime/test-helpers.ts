@@ -1,0 +1,26 @@
+/** Shared set-up for the runtime tests: a runtime with a recording fake product fetch. */
+import { createForgeRuntime, type ForgeRuntimeEmulator, type ForgeRuntimeOptions, type ProductRequest } from './index';
+
+export interface TestRuntime {
+  runtime: ForgeRuntimeEmulator;
+  requests: ProductRequest[];
+  logs: string[];
+}
+
+export function startTestRuntime(overrides: Partial<ForgeRuntimeOptions> = {}): TestRuntime {
+  const requests: ProductRequest[] = [];
+  const logs: string[] = [];
+  const runtime = createForgeRuntime({
+    dataDir: ':memory:',
+    productFetch: async (request) => {
+      requests.push(request);
+      return new Response(JSON.stringify({ path: request.path, accountId: request.accountId }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    },
+    log: (line) => logs.push(line),
+    ...overrides,
+  });
+  return { runtime, requests, logs };
+}

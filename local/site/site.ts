@@ -1,0 +1,235 @@
+/**
+ * The local site: the simulated Jira Cloud under /jira, the Forge runtime emulator running the
+ * app's real functions, and the host shell around the real Custom UI build, in one process on
+ * 127.0.0.1. Product calls go to the simulated Jira, or to a real Jira Cloud site when configured.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID } from '../constants';
+import { importDataset, jiraDatabaseHasData, openJiraDatabase, type JiraDatabase } from '../jira/db/database';
+import type { Dataset } from '../jira/dataset';
+import { createJiraApp, type JiraApp, type JiraKnobsPatch } from '../jira/server';
+import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
+import { loadDatasetFile } from '../jira/validate';
+import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
+import { createHostRouter, type HostDirectory, type HostUser } from './host';
+import { listSurfaces, loadFunctionHandlers, readManifest } from './manifest';
+import { buildUiIfMissing } from './ui-build';
+
+/** A real Jira Cloud site to use instead of the simulated one. */
+export interface RealJiraSite {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+}
+
+/** What the simulated Jira starts with. */
+export type DatasetSource =
+  | { kind: 'keep' } // what the data folder holds; the demo when it holds nothing
+  | { kind: 'demo'; size?: DemoDatasetSize; seed?: number; now?: Date }
+  | { kind: 'file'; path: string }
+  | { kind: 'dataset'; dataset: Dataset };
+
+export interface LocalSiteOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Folder for the simulated Jira's and Forge storage's SQLite files; ':memory:' keeps nothing. */
+  dataDir: string;
+  dataset?: DatasetSource;
+  knobs?: JiraKnobsPatch;
+  realJira?: RealJiraSite | null;
+  /** Builds the Custom UI first when its build is missing. */
+  buildUi?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalSite {
+  url: string;
+  /** Base URL of the simulated Jira (…/jira), or of the real site. */
+  jiraUrl: string;
+  runtime: ForgeRuntimeEmulator;
+  jira: JiraApp;
+  db: JiraDatabase;
+  /** Runs a resolver function as a user, as the host's invoke does (the CLI uses it). */
+  invoke(moduleKey: string, functionKey: string, payload: unknown, accountId: string): Promise<unknown>;
+  directory: HostDirectory;
+  close(): Promise<void>;
+}
+
+/** Reads JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN; all three or none. */
+export function realJiraFromEnvironment(env: NodeJS.ProcessEnv = process.env): RealJiraSite | null {
+  const { JIRA_BASE_URL: baseUrl, JIRA_EMAIL: email, JIRA_API_TOKEN: apiToken } = env;
+  if (!baseUrl && !email && !apiToken) return null;
+  if (!baseUrl || !email || !apiToken) {
+    throw new Error('To use a real Jira Cloud site set all of JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN.');
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error(`JIRA_BASE_URL is not a URL: ${baseUrl}`);
+  }
+  if (url.protocol !== 'https:') throw new Error('JIRA_BASE_URL must be an https:// address, such as https://your-site.atlassian.net.');
+  return { baseUrl: url.origin, email, apiToken };
+}
+
+function basicAuth(email: string, token: string): string {
+  return `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
+}
+
+function seedDatabase(db: JiraDatabase, source: DatasetSource, log: (line: string) => void): void {
+  if (source.kind === 'keep' && jiraDatabaseHasData(db)) return;
+  const started = Date.now();
+  let dataset: Dataset;
+  let what: string;
+  switch (source.kind) {
+    case 'file':
+      dataset = loadDatasetFile(source.path);
+      what = source.path;
+      break;
+    case 'dataset':
+      dataset = source.dataset;
+      what = 'the given dataset';
+      break;
+    case 'keep':
+    case 'demo': {
+      const size = source.kind === 'demo' ? (source.size ?? 'demo') : 'demo';
+      dataset = generateDemoDataset(source.kind === 'demo' ? { size, seed: source.seed, now: source.now } : {});
+      what = `the ${size} portfolio`;
+      break;
+    }
+  }
+  const summary = importDataset(db, dataset);
+  log(`Seeded the simulated Jira with ${what}: ${JSON.stringify(summary)} in ${Date.now() - started} ms.`);
+}
+
+/** The simulated Jira's users, for the "acting as" switch; the site admin by default. */
+function simulatedDirectory(db: JiraDatabase): HostDirectory {
+  const users = db
+    .prepare('SELECT account_id AS accountId, display_name AS displayName, email AS emailAddress FROM users WHERE active = 1 ORDER BY display_name')
+    .all() as HostUser[];
+  const admin = db
+    .prepare(
+      `SELECT u.account_id AS accountId FROM users u
+       WHERE u.active = 1 AND EXISTS (SELECT 1 FROM global_permissions g WHERE g.permission = 'ADMINISTER' AND (
+         (g.grantee_kind = 'user' AND g.grantee = u.account_id) OR
+         (g.grantee_kind = 'group' AND g.grantee IN (SELECT group_name FROM user_groups WHERE account_id = u.account_id))))
+       ORDER BY u.display_name LIMIT 1`,
+    )
+    .get() as { accountId: string } | undefined;
+  return { listUsers: () => users, defaultAccountId: () => admin?.accountId ?? users[0]?.accountId ?? '' };
+}
+
+export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSite> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (options.dataDir !== ':memory:') fs.mkdirSync(options.dataDir, { recursive: true });
+  if (options.buildUi !== false) await buildUiIfMissing(log);
+
+  const manifest = readManifest();
+  const surfaces = listSurfaces(manifest);
+  const functions = loadFunctionHandlers(manifest);
+
+  const db = openJiraDatabase(options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'jira.sqlite'));
+  const realJira = options.realJira ?? null;
+  if (!realJira) seedDatabase(db, options.dataset ?? { kind: 'keep' }, log);
+  const jira = createJiraApp({ db, knobs: options.knobs });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/jira', jira);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const jiraUrl = realJira ? realJira.baseUrl : `${url}/jira`;
+
+  let directory: HostDirectory = simulatedDirectory(db);
+  if (realJira) {
+    // Against a real site every call runs as the API token's owner: that is the only user here.
+    const me = await fetch(`${realJira.baseUrl}/rest/api/3/myself`, {
+      headers: { Authorization: basicAuth(realJira.email, realJira.apiToken), Accept: 'application/json' },
+    });
+    if (!me.ok) throw new Error(`${realJira.baseUrl} did not accept JIRA_EMAIL and JIRA_API_TOKEN (HTTP ${me.status}).`);
+    const user = (await me.json()) as HostUser;
+    directory = { listUsers: () => [user], defaultAccountId: () => user.accountId };
+  }
+
+  const emailOf = (accountId: string | null) => directory.listUsers().find((user) => user.accountId === accountId)?.emailAddress;
+
+  const productFetch = async (request: ProductRequest): Promise<Response> => {
+    if (request.remote !== 'jira') {
+      return Response.json({ message: `The local site has no ${request.remote}.` }, { status: 404, headers: { 'forge-proxy-error': 'NOT_FOUND' } });
+    }
+    const headers = new Headers(request.init.headers);
+    if (realJira) {
+      headers.set('Authorization', basicAuth(realJira.email, realJira.apiToken));
+    } else if (request.provider === 'user') {
+      const email = emailOf(request.accountId);
+      if (!email) return Response.json({ errorMessages: ['No user for this request.'], errors: {} }, { status: 401 });
+      headers.set('Authorization', basicAuth(email, 'local'));
+    }
+    // provider 'app' sends no credentials: the simulated Jira answers as the site admin, who sees everything.
+    return fetch(`${jiraUrl}${request.path}`, { ...request.init, headers });
+  };
+
+  const runtime = createForgeRuntime({
+    dataDir: options.dataDir,
+    productFetch,
+    manifest: manifest as unknown as RuntimeManifest,
+    siteUrl: realJira ? realJira.baseUrl : url,
+    log,
+  });
+
+  const invoke = async (moduleKey: string, functionKey: string, payload: unknown, accountId: string, extension: Record<string, unknown> = {}) => {
+    const surface = surfaces.find((candidate) => candidate.moduleKey === moduleKey);
+    if (!surface?.resolverFunctionKey) throw new Error(`No UI module ${moduleKey} with a resolver in manifest.yml.`);
+    const handler = functions.get(surface.resolverFunctionKey);
+    if (!handler) throw new Error(`manifest.yml names no function ${surface.resolverFunctionKey}.`);
+    return runtime.invokeResolver(handler as Parameters<ForgeRuntimeEmulator['invokeResolver']>[0], {
+      functionKey,
+      payload,
+      accountId,
+      moduleKey,
+      extension: { type: surface.moduleType, ...extension },
+    });
+  };
+
+  app.use(
+    createHostRouter({
+      surfaces,
+      directory: { listUsers: () => directory.listUsers(), defaultAccountId: () => directory.defaultAccountId() },
+      invoke: (request) => invoke(request.surface.moduleKey, request.functionKey, request.payload, request.accountId, request.extension),
+      siteUrl: () => url,
+      cloudId: LOCAL_CLOUD_ID,
+      environmentId: LOCAL_ENVIRONMENT_ID,
+      notice: realJira ? `Product calls go to ${realJira.baseUrl} as ${realJira.email}.` : undefined,
+    }),
+  );
+
+  return {
+    url,
+    jiraUrl,
+    runtime,
+    jira,
+    db,
+    directory,
+    invoke: (moduleKey, functionKey, payload, accountId) => invoke(moduleKey, functionKey, payload, accountId),
+    close: async () => {
+      await runtime.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The one way the app talks to Jira: a typed client over `requestJira` (as the user or as the app).
+ * Paths are built only with `route`; every answer is checked against a zod schema; 429 and 5xx are
+ * retried honouring Retry-After / X-RateLimit-Reset, else with exponential backoff and jitter, and
+ * never past the invocation's remaining time.
+ */
+import type { APIResponse, RequestInit, Route } from '@forge/api';
+import type { z } from 'zod';
+import {
+  JiraBadAnswerError,
+  JiraBadRequestError,
+  JiraError,
+  JiraForbiddenError,
+  JiraNotAuthenticatedError,
+  JiraNotFoundError,
+  JiraRateLimitedError,
+  JiraUnavailableError,
+} from './errors';
+
+export type RequestJira = (path: Route, init?: RequestInit) => Promise<APIResponse>;
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface JiraClientOptions {
+  retry?: Partial<RetryPolicy>;
+  /** Milliseconds left in this invocation; a retry that would outlive it is not made. */
+  remainingTimeMs?: () => number;
+  /** Injected for tests; defaults to real timers and Math.random. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+/** Keep this much of the invocation for the caller to answer after the last request. */
+const TIME_RESERVE_MS = 2_000;
+
+export class JiraClient {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly requestJira: RequestJira,
+    private readonly options: JiraClientOptions = {},
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  get<S extends z.ZodType>(path: Route, schema: S): Promise<z.output<S>> {
+    return this.send(path, { method: 'GET', headers: { Accept: 'application/json' } }, schema);
+  }
+
+  post<S extends z.ZodType>(path: Route, body: unknown, schema: S): Promise<z.output<S>> {
+    return this.send(
+      path,
+      { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      schema,
+    );
+  }
+
+  private async send<S extends z.ZodType>(path: Route, init: RequestInit, schema: S): Promise<z.output<S>> {
+    const response = await this.sendWithRetries(path, init);
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new JiraBadAnswerError(`Jira answered ${path.value} with something that is not JSON.`, response.status, path.value);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw new JiraBadAnswerError(`Jira's answer to ${path.value} is not in the documented shape (${where}).`, response.status, path.value);
+    }
+    return parsed.data;
+  }
+
+  private async sendWithRetries(path: Route, init: RequestInit): Promise<APIResponse> {
+    for (let attempt = 1; ; attempt++) {
+      let response: APIResponse | undefined;
+      let networkError: unknown;
+      try {
+        response = await this.requestJira(path, init);
+      } catch (error) {
+        networkError = error;
+      }
+      if (response && response.ok) return response;
+
+      const retryable = !response || response.status === 429 || response.status >= 500;
+      if (!retryable) throw await toJiraError(path.value, response as APIResponse);
+
+      const delayMs = this.delayBeforeRetry(attempt, response);
+      const remaining = this.options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
+      if (attempt >= this.retry.maxAttempts || delayMs > remaining - TIME_RESERVE_MS) {
+        if (!response) {
+          const reason = networkError instanceof Error ? networkError.message : String(networkError);
+          throw new JiraUnavailableError(`Jira could not be reached for ${path.value}: ${reason}`, 0, path.value);
+        }
+        if (response.status === 429) {
+          throw new JiraRateLimitedError(`Jira is rate-limiting the app (${path.value}); try again shortly.`, path.value, retryAfterMs(response));
+        }
+        throw await toJiraError(path.value, response);
+      }
+      await this.sleep(delayMs);
+    }
+  }
+
+  /** Jira's own hint when it gives one, else exponential backoff with full jitter. */
+  private delayBeforeRetry(attempt: number, response: APIResponse | undefined): number {
+    const hinted = response ? retryAfterMs(response) : null;
+    if (hinted !== null) return Math.min(hinted, this.retry.maxDelayMs);
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+}
+
+/** Retry-After is seconds; X-RateLimit-Reset is an ISO timestamp. */
+export function retryAfterMs(response: APIResponse, now: () => number = Date.now): number | null {
+  const retryAfter = response.headers.get('Retry-After');
+  if (retryAfter !== null && retryAfter.trim() !== '' && Number.isFinite(Number(retryAfter))) {
+    return Math.max(0, Number(retryAfter) * 1000);
+  }
+  const reset = response.headers.get('X-RateLimit-Reset');
+  if (reset) {
+    const at = Date.parse(reset);
+    if (Number.isFinite(at)) return Math.max(0, at - now());
+  }
+  return null;
+}
+
+async function toJiraError(path: string, response: APIResponse): Promise<JiraError> {
+  const messages = await readJiraMessages(response);
+  const said = messages.length > 0 ? `: ${messages.join(' ')}` : '';
+  switch (response.status) {
+    case 400:
+      return new JiraBadRequestError(`Jira rejected the request to ${path}${said}`, 400, path, messages);
+    case 401:
+      return new JiraNotAuthenticatedError(`Jira did not accept the credentials${said}`, 401, path, messages);
+    case 403:
+      return new JiraForbiddenError(`Jira does not allow this${said}`, 403, path, messages);
+    case 404:
+      return new JiraNotFoundError(`Jira has no ${path} for this user${said}`, 404, path, messages);
+    default:
+      if (response.status >= 500) {
+        return new JiraUnavailableError(`Jira failed with ${response.status} on ${path}${said}`, response.status, path, messages);
+      }
+      return new JiraError(`Jira answered ${response.status} on ${path}${said}`, response.status, path, messages);
+  }
+}
+
+async function readJiraMessages(response: APIResponse): Promise<string[]> {
+  try {
+    const body: unknown = await response.json();
+    if (typeof body !== 'object' || body === null) return [];
+    const { errorMessages, errors } = body as { errorMessages?: unknown; errors?: unknown };
+    const messages = Array.isArray(errorMessages) ? errorMessages.filter((m): m is string => typeof m === 'string') : [];
+    if (errors && typeof errors === 'object') {
+      for (const [field, message] of Object.entries(errors)) {
+        if (typeof message === 'string') messages.push(`${field}: ${message}`);
+      }
+    }
+    return messages;
+  } catch {
+    return [];
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping the order of the results. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

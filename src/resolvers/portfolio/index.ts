@@ -1,0 +1,36 @@
+/** Resolver of the Portfolio page (jira:globalPage). */
+import Resolver from '@forge/resolver';
+import api from '@forge/api';
+import { z } from 'zod';
+import { isValid, parseISO } from 'date-fns';
+import { JiraClient } from '../../jira/client';
+import { projectKeySchema } from '../../jira/projects';
+import type { PortfolioOverviewRequest } from '../../shared/contract';
+import { answered } from '../envelope';
+import { readPortfolioOverview } from './overview';
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((day) => isValid(parseISO(day)), 'not a real calendar date');
+
+export const overviewRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.strictObject({
+  filter: z
+    .discriminatedUnion('scope', [
+      z.strictObject({ scope: z.literal('all') }),
+      z.strictObject({ scope: z.literal('project'), projectKey: projectKeySchema }),
+      z.strictObject({ scope: z.literal('portfolio'), portfolioName: z.string().trim().min(1).max(255) }),
+    ])
+    .optional(),
+  asOf: isoDay.optional(),
+});
+
+export const portfolioResolver = new Resolver().define(
+  'portfolio/overview',
+  answered<'portfolio/overview'>(overviewRequestSchema, (payload) =>
+    // asUser: Jira itself limits the answer to what this person may browse.
+    readPortfolioOverview(new JiraClient(api.asUser().requestJira), payload, new Date()),
+  ),
+);
+
+export const handler = portfolioResolver.getDefinitions();

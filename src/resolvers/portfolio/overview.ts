@@ -1,0 +1,77 @@
+/**
+ * The portfolio overview: for every project the viewer may browse, its lead, portfolio, issue
+ * counts by status category, percent done, overdue count and last update. Every request runs as
+ * the viewer, so Jira's own permissions decide what they see.
+ */
+import { z } from 'zod';
+import { addDays, format } from 'date-fns';
+import { mapWithConcurrency, type JiraClient } from '../../jira/client';
+import { searchAllProjects, type JiraProject } from '../../jira/projects';
+import { countIssues, jqlString, searchIssuesPage } from '../../jira/search';
+import { getMyself } from '../../jira/users';
+import type { IssueCounts, PortfolioFilter, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../shared/contract';
+import { ResolverFailure } from '../envelope';
+
+/** Projects read at once; each makes five requests, so Jira sees at most 20 in flight. */
+const PROJECT_CONCURRENCY = 4;
+
+export async function readPortfolioOverview(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioOverview> {
+  const [viewer, visibleProjects] = await Promise.all([getMyself(client), searchAllProjects(client)]);
+  const projects = selectProjects(visibleProjects, request.filter ?? { scope: 'all' });
+  const asOf = request.asOf ?? null;
+  const rows = await mapWithConcurrency(projects, PROJECT_CONCURRENCY, (project) => readProjectRow(client, project, asOf));
+  return {
+    asOf: asOf ? `${asOf}T23:59:59.999Z` : now.toISOString(),
+    viewer: { accountId: viewer.accountId, displayName: viewer.displayName },
+    projects: rows,
+  };
+}
+
+function selectProjects(projects: JiraProject[], filter: PortfolioFilter): JiraProject[] {
+  switch (filter.scope) {
+    case 'all':
+      return projects;
+    case 'project': {
+      const match = projects.filter((project) => project.key === filter.projectKey);
+      // Same answer whether the project is missing or hidden: Jira does not tell them apart either.
+      if (match.length === 0) throw new ResolverFailure('NOT_FOUND', `No project with key ${filter.projectKey} that you may browse.`);
+      return match;
+    }
+    case 'portfolio': {
+      const wanted = filter.portfolioName.trim().toLowerCase();
+      const match = projects.filter((project) => project.projectCategory?.name.toLowerCase() === wanted);
+      if (match.length === 0) throw new ResolverFailure('NOT_FOUND', `No portfolio named "${filter.portfolioName}" with projects you may browse.`);
+      return match;
+    }
+  }
+}
+
+async function readProjectRow(client: JiraClient, project: JiraProject, asOf: string | null): Promise<PortfolioProject> {
+  // Keys were checked against the project-key pattern when Jira's answer was parsed; quoting is a second guard.
+  let scope = `project = ${jqlString(project.key)}`;
+  let overdue = `${scope} AND resolved is EMPTY AND duedate < startOfDay()`;
+  if (asOf) {
+    const dayAfter = format(addDays(new Date(`${asOf}T00:00:00Z`), 1), 'yyyy-MM-dd');
+    scope += ` AND created < ${jqlString(dayAfter)}`;
+    overdue = `${scope} AND duedate < ${jqlString(asOf)} AND (resolved is EMPTY OR resolved >= ${jqlString(asOf)})`;
+  }
+  const [toDo, inProgress, done, overdueCount, latest] = await Promise.all([
+    countIssues(client, `${scope} AND statusCategory = "To Do"`),
+    countIssues(client, `${scope} AND statusCategory = "In Progress"`),
+    countIssues(client, `${scope} AND statusCategory = "Done"`),
+    countIssues(client, overdue),
+    searchIssuesPage(client, { jql: `${scope} ORDER BY updated DESC`, fields: ['updated'], maxResults: 1 }, z.object({ updated: z.string() })),
+  ]);
+  const issueCounts: IssueCounts = { total: toDo + inProgress + done, toDo, inProgress, done };
+  return {
+    id: project.id,
+    key: project.key,
+    name: project.name,
+    lead: project.lead ? { accountId: project.lead.accountId, displayName: project.lead.displayName } : null,
+    portfolio: project.projectCategory ? { id: project.projectCategory.id, name: project.projectCategory.name } : null,
+    issueCounts,
+    percentDone: issueCounts.total === 0 ? null : Math.round((done / issueCounts.total) * 1000) / 10,
+    overdueCount,
+    lastUpdated: latest.issues[0] ? new Date(latest.issues[0].fields.updated).toISOString() : null,
+  };
+}
