@@ -45,7 +45,7 @@ function parseExistingFile(value: string): string {
   return path.resolve(value);
 }
 
-const sizeOption = () => new Option('--size <size>', 'demo portfolio size: demo (12 projects) or large (200 projects, 100,000 issues)').choices(['demo', 'large']);
+const sizeOption = () => new Option('--size <size>', 'demo portfolio size: demo (13 projects) or large (200 projects, 100,000 issues)').choices(['demo', 'large']);
 
 interface ServeOptions {
   port: number;

@@ -72,8 +72,12 @@ export function realJiraFromEnvironment(env: NodeJS.ProcessEnv = process.env): R
   } catch {
     throw new Error(`JIRA_BASE_URL is not a URL: ${baseUrl}`);
   }
-  if (url.protocol !== 'https:') throw new Error('JIRA_BASE_URL must be an https:// address, such as https://your-site.atlassian.net.');
-  return { baseUrl: url.origin, email, apiToken };
+  // Plain http only to this machine (a Jira under test); a real site's token never travels unencrypted.
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error('JIRA_BASE_URL must be an https:// address, such as https://your-site.atlassian.net.');
+  }
+  return { baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, email, apiToken };
 }
 
 function basicAuth(email: string, token: string): string {
@@ -123,6 +127,16 @@ function simulatedDirectory(db: JiraDatabase): HostDirectory {
   return { listUsers: () => users, defaultAccountId: () => admin?.accountId ?? users[0]?.accountId ?? '' };
 }
 
+/** Against a real site every call runs as the API token's owner: that is the only user there. */
+async function tokenOwnerDirectory(realJira: RealJiraSite): Promise<HostDirectory> {
+  const me = await fetch(`${realJira.baseUrl}/rest/api/3/myself`, {
+    headers: { Authorization: basicAuth(realJira.email, realJira.apiToken), Accept: 'application/json' },
+  });
+  if (!me.ok) throw new Error(`${realJira.baseUrl} did not accept JIRA_EMAIL and JIRA_API_TOKEN (HTTP ${me.status}).`);
+  const user = (await me.json()) as HostUser;
+  return { listUsers: () => [user], defaultAccountId: () => user.accountId };
+}
+
 export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSite> {
   const log = options.log ?? ((line: string) => console.log(line));
   if (options.dataDir !== ':memory:') fs.mkdirSync(options.dataDir, { recursive: true });
@@ -132,10 +146,14 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   const surfaces = listSurfaces(manifest);
   const functions = loadFunctionHandlers(manifest);
 
-  const db = openJiraDatabase(options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'jira.sqlite'));
   const realJira = options.realJira ?? null;
+  // Checked before anything starts, so bad credentials leave nothing running.
+  const tokenOwner = realJira ? await tokenOwnerDirectory(realJira) : null;
+
+  const db = openJiraDatabase(options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'jira.sqlite'));
   if (!realJira) seedDatabase(db, options.dataset ?? { kind: 'keep' }, log);
   const jira = createJiraApp({ db, knobs: options.knobs });
+  const directory = tokenOwner ?? simulatedDirectory(db);
 
   const app = express();
   app.disable('x-powered-by');
@@ -151,17 +169,6 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const jiraUrl = realJira ? realJira.baseUrl : `${url}/jira`;
-
-  let directory: HostDirectory = simulatedDirectory(db);
-  if (realJira) {
-    // Against a real site every call runs as the API token's owner: that is the only user here.
-    const me = await fetch(`${realJira.baseUrl}/rest/api/3/myself`, {
-      headers: { Authorization: basicAuth(realJira.email, realJira.apiToken), Accept: 'application/json' },
-    });
-    if (!me.ok) throw new Error(`${realJira.baseUrl} did not accept JIRA_EMAIL and JIRA_API_TOKEN (HTTP ${me.status}).`);
-    const user = (await me.json()) as HostUser;
-    directory = { listUsers: () => [user], defaultAccountId: () => user.accountId };
-  }
 
   const emailOf = (accountId: string | null) => directory.listUsers().find((user) => user.accountId === accountId)?.emailAddress;
 
@@ -206,7 +213,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   app.use(
     createHostRouter({
       surfaces,
-      directory: { listUsers: () => directory.listUsers(), defaultAccountId: () => directory.defaultAccountId() },
+      directory,
       invoke: (request) => invoke(request.surface.moduleKey, request.functionKey, request.payload, request.accountId, request.extension),
       siteUrl: () => url,
       cloudId: LOCAL_CLOUD_ID,

@@ -67,12 +67,13 @@ export class JiraClient {
 
   private async send<S extends z.ZodType>(path: Route, init: RequestInit, schema: S): Promise<z.output<S>> {
     const response = await this.sendWithRetries(path, init);
+    const endpoint = endpointOf(path);
     const text = await response.text();
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new JiraBadAnswerError(`Jira answered ${path.value} with something that is not JSON.`, response.status, path.value);
+      throw new JiraBadAnswerError(`Jira answered ${endpoint} with something that is not JSON.`, response.status, endpoint);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
@@ -80,12 +81,13 @@ export class JiraClient {
         .slice(0, 3)
         .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
         .join('; ');
-      throw new JiraBadAnswerError(`Jira's answer to ${path.value} is not in the documented shape (${where}).`, response.status, path.value);
+      throw new JiraBadAnswerError(`Jira's answer to ${endpoint} is not in the documented shape (${where}).`, response.status, endpoint);
     }
     return parsed.data;
   }
 
   private async sendWithRetries(path: Route, init: RequestInit): Promise<APIResponse> {
+    const endpoint = endpointOf(path);
     for (let attempt = 1; ; attempt++) {
       let response: APIResponse | undefined;
       let networkError: unknown;
@@ -97,19 +99,19 @@ export class JiraClient {
       if (response && response.ok) return response;
 
       const retryable = !response || response.status === 429 || response.status >= 500;
-      if (!retryable) throw await toJiraError(path.value, response as APIResponse);
+      if (!retryable) throw await toJiraError(endpoint, response as APIResponse);
 
       const delayMs = this.delayBeforeRetry(attempt, response);
       const remaining = this.options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY;
       if (attempt >= this.retry.maxAttempts || delayMs > remaining - TIME_RESERVE_MS) {
         if (!response) {
           const reason = networkError instanceof Error ? networkError.message : String(networkError);
-          throw new JiraUnavailableError(`Jira could not be reached for ${path.value}: ${reason}`, 0, path.value);
+          throw new JiraUnavailableError(`Jira could not be reached (${endpoint}): ${reason}`, 0, endpoint);
         }
         if (response.status === 429) {
-          throw new JiraRateLimitedError(`Jira is rate-limiting the app (${path.value}); try again shortly.`, path.value, retryAfterMs(response));
+          throw new JiraRateLimitedError(`Jira is rate-limiting the app (${endpoint}); try again shortly.`, endpoint, retryAfterMs(response));
         }
-        throw await toJiraError(path.value, response);
+        throw await toJiraError(endpoint, response);
       }
       await this.sleep(delayMs);
     }
@@ -122,6 +124,11 @@ export class JiraClient {
     const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
+}
+
+/** The path without its query: messages name the endpoint, not every parameter. */
+function endpointOf(path: Route): string {
+  return path.value.split('?')[0];
 }
 
 /** Retry-After is seconds; X-RateLimit-Reset is an ISO timestamp. */
@@ -149,10 +156,10 @@ async function toJiraError(path: string, response: APIResponse): Promise<JiraErr
     case 403:
       return new JiraForbiddenError(`Jira does not allow this${said}`, 403, path, messages);
     case 404:
-      return new JiraNotFoundError(`Jira has no ${path} for this user${said}`, 404, path, messages);
+      return new JiraNotFoundError(`Jira found nothing at ${path} for this user${said}`, 404, path, messages);
     default:
       if (response.status >= 500) {
-        return new JiraUnavailableError(`Jira failed with ${response.status} on ${path}${said}`, response.status, path, messages);
+        return new JiraUnavailableError(`Jira failed with HTTP ${response.status} (${path})${said}`, response.status, path, messages);
       }
       return new JiraError(`Jira answered ${response.status} on ${path}${said}`, response.status, path, messages);
   }

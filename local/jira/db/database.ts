@@ -253,7 +253,8 @@ export function importDataset(db: JiraDatabase, dataset: Dataset): ImportSummary
   try {
     run();
   } catch (error) {
-    if (error instanceof Error && /FOREIGN KEY constraint failed/.test(error.message)) {
+    // Checked by code, not instanceof: SqliteError may come from another realm (jest's sandbox).
+    if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
       throw new Error(`The dataset refers to a record it does not define: ${describeDanglingReferences(dataset)}`, { cause: error });
     }
     throw error;

@@ -113,7 +113,11 @@ export function changelogJson(context: JiraRequestContext, row: ChangelogRow, fi
     .filter((item) => !fieldIds || fieldIds.has(item.fieldId))
     .map((item) => {
       const json: Json = { field: item.field, fieldtype: item.fieldtype, fieldId: item.fieldId };
-      for (const name of ['from', 'fromString', 'to', 'toString'] as const) if (item[name] !== null) json[name] = item[name];
+      // Own properties only: an item without `toString` must not pick up Object.prototype.toString.
+      for (const name of ['from', 'fromString', 'to', 'toString'] as const) {
+        const value: unknown = Object.hasOwn(item, name) ? item[name] : null;
+        if (typeof value === 'string') json[name] = value;
+      }
       return json;
     });
   const json: Json = { id: String(row.id) };
@@ -136,14 +140,12 @@ export class IssueRenderer {
   private readonly customFields: Map<string, CustomFieldRow>;
   /** Each row's custom field values, parsed once however many custom fields are selected. */
   private readonly customValues = new WeakMap<IssueRow, Record<string, unknown>>();
-
   private readonly catalog: Catalog;
 
   constructor(private readonly context: JiraRequestContext) {
-    const { catalog } = context;
-    this.catalog = catalog;
-    this.definitions = allFieldDefinitions(catalog);
-    this.customFields = new Map(catalog.customFields().map((field) => [field.id, field]));
+    this.catalog = context.catalog;
+    this.definitions = allFieldDefinitions(this.catalog);
+    this.customFields = new Map(this.catalog.customFields().map((field) => [field.id, field]));
   }
 
   /** `names` and `schema` for the selected fields, as the expand options give them. */

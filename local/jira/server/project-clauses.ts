@@ -51,10 +51,19 @@ function clauseStart(previous: Token | undefined): boolean {
   return previous === undefined || isPunct(previous, '(') || isWord(previous, 'and') || isWord(previous, 'or') || isWord(previous, 'not');
 }
 
+export interface ProjectValue {
+  value: string;
+  /** Written as an unquoted number: Jira reads it as an id first and names it so in messages. */
+  numeric: boolean;
+}
+
 /** Project values named by the query's project clauses (keys, ids or names, as written). */
-export function projectValuesInJql(jql: string): string[] {
+export function projectValuesInJql(jql: string): ProjectValue[] {
   const tokens = tokenize(jql);
-  const values: string[] = [];
+  const values: ProjectValue[] = [];
+  const push = (token: { kind: 'word' | 'string'; value: string }): void => {
+    values.push({ value: token.value, numeric: token.kind === 'word' && /^\d+$/.test(token.value) });
+  };
   const isValue = (token: Token | undefined): token is { kind: 'word' | 'string'; value: string } =>
     token !== undefined && (token.kind === 'word' || token.kind === 'string');
   const isFunctionCall = (at: number): boolean => tokens[at]?.kind === 'word' && isPunct(tokens[at + 1], '(');
@@ -66,7 +75,7 @@ export function projectValuesInJql(jql: string): string[] {
     if (operator?.kind === 'op' && (operator.value === '=' || operator.value === '!=')) {
       const value = tokens[at + 2];
       if (isValue(value) && !isFunctionCall(at + 2) && !(value.kind === 'word' && ['empty', 'null'].includes(value.value.toLowerCase()))) {
-        values.push(value.value);
+        push(value);
       }
       continue;
     }
@@ -81,7 +90,7 @@ export function projectValuesInJql(jql: string): string[] {
         while (item < tokens.length && !isPunct(tokens[item], ')')) item++;
         continue;
       }
-      if (isValue(candidate) && !(candidate.kind === 'word' && ['empty', 'null'].includes(candidate.value.toLowerCase()))) values.push(candidate.value);
+      if (isValue(candidate) && !(candidate.kind === 'word' && ['empty', 'null'].includes(candidate.value.toLowerCase()))) push(candidate);
     }
   }
   return values;

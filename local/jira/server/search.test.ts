@@ -144,7 +144,7 @@ describe('GET/POST /search/jql', () => {
       const response = await searchPost('bob', { jql });
       expect(response.status).toBe(400);
       const body = await specJson<ErrorBody>(response, ENDPOINT_POST);
-      expect(body.errorMessages).toEqual([expect.stringMatching(/^The value '.+' does not exist for the field 'project'\.$/)]);
+      expect(body.errorMessages).toEqual([expect.stringMatching(/^(The value|A value with ID) '.+' does not exist for the field 'project'\.$/)]);
     }
     // A text value that happens to read "project" is not a project clause.
     expect((await searchPost('bob', { jql: 'project = ALPHA AND labels = "project"' })).status).toBe(200);

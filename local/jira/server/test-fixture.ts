@@ -98,6 +98,15 @@ export function buildFixtureInput(options: FixtureOptions = {}): DatasetInput {
           items: [{ field: 'duedate', fieldId: 'duedate', from: null, fromString: null, to: '2024-03-01', toString: '2024-03-01 00:00:00.0' }],
         });
       }
+      if (n % 7 === 0) {
+        // An unassignment: `to` and `toString` are null, which answers leave out.
+        changelog.push({
+          id: String(changelogId++),
+          authorAccountId: USERS.alice.accountId,
+          created: iso(created + 4 * HOUR),
+          items: [{ field: 'assignee', fieldId: 'assignee', from: USERS.alice.accountId, fromString: 'Alice Admin', to: null, toString: null }],
+        });
+      }
       const worklogs: NonNullable<DatasetInput['issues'][number]['worklogs']> = [];
       if (n % 2 === 0) {
         for (let w = 0; w < 2; w++) {

@@ -29,8 +29,9 @@ export interface SpecValidator {
 }
 
 export function createSpecValidator(): SpecValidator {
-  // strict: false because the spec uses OpenAPI keywords (readOnly, nullable's siblings...) Ajv does not know.
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  // strict: false because the spec uses OpenAPI keywords (readOnly, xml...) Ajv does not know;
+  // ownProperties so a missing `toString` property is not read as Object.prototype.toString.
+  const ajv = new Ajv({ strict: false, allErrors: true, ownProperties: true });
   addFormats(ajv);
   ajv.addSchema({ $id: COMPONENTS_ID, components: spec.components }, COMPONENTS_ID);
   const compiled = new Map<string, ValidateFunction>();

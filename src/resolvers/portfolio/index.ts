@@ -1,9 +1,8 @@
 /** Resolver of the Portfolio page (jira:globalPage). */
 import Resolver from '@forge/resolver';
-import api from '@forge/api';
 import { z } from 'zod';
 import { isValid, parseISO } from 'date-fns';
-import { JiraClient } from '../../jira/client';
+import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
 import type { PortfolioOverviewRequest } from '../../shared/contract';
 import { answered } from '../envelope';
@@ -28,8 +27,7 @@ export const overviewRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.stri
 export const portfolioResolver = new Resolver().define(
   'portfolio/overview',
   answered<'portfolio/overview'>(overviewRequestSchema, (payload) =>
-    // asUser: Jira itself limits the answer to what this person may browse.
-    readPortfolioOverview(new JiraClient(api.asUser().requestJira), payload, new Date()),
+    readPortfolioOverview(jiraAsUser(), payload, new Date()),
   ),
 );
 

@@ -17,8 +17,7 @@ type PortfolioOption = { label: string; value: string };
 export function App() {
   const { state, reload } = usePortfolio();
   const [portfolio, setPortfolio] = useState<string>(ALL);
-  const overview: PortfolioOverview | null =
-    state.status === 'loaded' ? state.overview : state.status === 'loading' ? state.previous : null;
+  const overview: PortfolioOverview | null = state.status === 'loaded' ? state.overview : state.previous;
 
   const options = useMemo<PortfolioOption[]>(() => {
     const names = new Set((overview?.projects ?? []).map((project) => project.portfolio?.name ?? 'No portfolio'));
@@ -35,7 +34,7 @@ export function App() {
         <Inline spread="space-between" alignBlock="center">
           <Heading size="large">PMO Portfolio</Heading>
           <Inline space="space.100" alignBlock="center">
-            <Box xcss={undefined} testId="portfolio-filter">
+            <Box testId="portfolio-filter">
               <Select<PortfolioOption>
                 inputId="portfolio-filter-input"
                 aria-label="Portfolio"
@@ -69,6 +68,7 @@ export function App() {
         {overview ? (
           <>
             <Text testId="portfolio-summary" color="color.text.subtle">
+              {state.status === 'failed' ? 'Showing the last figures read. ' : ''}
               {shown.length} of {overview.projects.length} projects · figures as of {format(new Date(overview.asOf), 'd MMM yyyy HH:mm')} · viewing as{' '}
               {overview.viewer.displayName}
             </Text>

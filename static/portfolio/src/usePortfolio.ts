@@ -5,9 +5,9 @@ import { callResolver, ResolverCallError } from '../../shared/api';
 export type PortfolioState =
   | { status: 'loading'; previous: PortfolioOverview | null }
   | { status: 'loaded'; overview: PortfolioOverview }
-  | { status: 'failed'; error: ResolverCallError };
+  | { status: 'failed'; error: ResolverCallError; previous: PortfolioOverview | null };
 
-/** Loads the overview once and again on reload(), keeping the last figures visible while loading. */
+/** Loads the overview once and again on reload(), keeping the last figures visible while loading or after a failure. */
 export function usePortfolio(): { state: PortfolioState; reload: () => void } {
   const [state, setState] = useState<PortfolioState>({ status: 'loading', previous: null });
   const [generation, setGeneration] = useState(0);
@@ -19,7 +19,7 @@ export function usePortfolio(): { state: PortfolioState; reload: () => void } {
       .catch((error: unknown) => {
         if (!current) return;
         const failure = error instanceof ResolverCallError ? error : new ResolverCallError('INTERNAL', String(error));
-        setState({ status: 'failed', error: failure });
+        setState((previous) => ({ status: 'failed', error: failure, previous: previous.status === 'loading' ? previous.previous : null }));
       });
     return () => {
       current = false;
@@ -27,7 +27,7 @@ export function usePortfolio(): { state: PortfolioState; reload: () => void } {
   }, [generation]);
 
   const reload = useCallback(() => {
-    setState((previous) => ({ status: 'loading', previous: previous.status === 'loaded' ? previous.overview : null }));
+    setState((previous) => ({ status: 'loading', previous: previous.status === 'loaded' ? previous.overview : previous.previous }));
     setGeneration((value) => value + 1);
   }, []);
 

@@ -36,11 +36,18 @@ export function compileForCaller(context: JiraRequestContext, jql: string): Comp
   if (compiled.where.trim() === '1') throw badRequest(UNBOUNDED);
 
   // Checked here rather than left to the visibility filter, so a hidden project reads as missing, as in Jira.
-  const unknown = projectValuesInJql(jql).filter((value) => {
+  const hidden = projectValuesInJql(jql).filter(({ value }) => {
     const project = findProjectForJql(context, value);
-    return !project || !context.access.canBrowse(project);
+    return project === undefined || !context.access.canBrowse(project);
   });
-  if (unknown.length > 0) throw new JiraHttpError(400, unknown.map((value) => `The value '${value}' does not exist for the field 'project'.`));
+  if (hidden.length > 0) {
+    throw new JiraHttpError(
+      400,
+      hidden.map(({ value, numeric }) =>
+        numeric ? `A value with ID '${value}' does not exist for the field 'project'.` : `The value '${value}' does not exist for the field 'project'.`,
+      ),
+    );
+  }
 
   return { ...compiled, where: `(${compiled.where}) AND ${context.access.browseFilter('i.project_id')}` };
 }

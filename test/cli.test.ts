@@ -1,0 +1,121 @@
+/** The pmo command as a person runs it: real processes, real files, real output. */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadDatasetFile } from '../local/jira/validate';
+import { browsableProjectKeys, userByName } from './demo-fixture';
+
+const PMO = path.join(__dirname, '..', 'bin', 'pmo.js');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pmo-cli-'));
+const datasetFile = path.join(work, 'demo.json');
+
+function pmo(...args: string[]) {
+  const result = spawnSync(process.execPath, [PMO, ...args], { encoding: 'utf8', env: { ...process.env, JIRA_BASE_URL: '', JIRA_EMAIL: '', JIRA_API_TOKEN: '' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  const seeded = pmo('seed', '--out', datasetFile, '--now', '2026-06-15');
+  expect(seeded.stderr).toBe('');
+  expect(seeded.status).toBe(0);
+});
+
+test('seed --out writes a dataset file that validates', () => {
+  const dataset = loadDatasetFile(datasetFile);
+  expect(dataset.projects.length).toBeGreaterThanOrEqual(12);
+  expect(dataset.generatedAt.startsWith('2026-06-15')).toBe(true);
+});
+
+test('report --format json is the documented report, for the projects the user may browse', () => {
+  const dataset = loadDatasetFile(datasetFile);
+  const contractor = userByName(dataset, 'Oskar Brandt');
+  const result = pmo('report', '--data', datasetFile, '--as', contractor.emailAddress);
+  expect(result.status).toBe(0);
+  const report = JSON.parse(result.stdout);
+  expect(report).toMatchObject({ format: 'pmo-portfolio-report', version: 1, scope: { project: null, portfolio: null } });
+  expect(report.viewer.accountId).toBe(contractor.accountId);
+  expect(report.projects.map((project: { key: string }) => project.key).sort()).toEqual(browsableProjectKeys(dataset, contractor.accountId));
+  expect(Object.keys(report.projects[0]).sort()).toEqual(['id', 'issueCounts', 'key', 'lastUpdated', 'lead', 'name', 'overdueCount', 'percentDone', 'portfolio'].sort());
+});
+
+test('report --project --format csv gives one row with the figures', () => {
+  const dataset = loadDatasetFile(datasetFile);
+  const key = dataset.projects[0].key;
+  const result = pmo('report', '--data', datasetFile, '--project', key, '--format', 'csv', '--as-of', '2026-06-01');
+  expect(result.status).toBe(0);
+  const lines = result.stdout.trim().split('\n');
+  expect(lines[0]).toBe('Project,Name,Portfolio,Lead,Issues,To do,In progress,Done,% done,Overdue,Last updated');
+  expect(lines).toHaveLength(2);
+  const issues = dataset.issues.filter((issue) => issue.projectKey === key && Date.parse(issue.created) < Date.parse('2026-06-02T00:00:00Z'));
+  expect(lines[1].startsWith(`${key},`)).toBe(true);
+  expect(lines[1].split(',')[4]).toBe(String(issues.length));
+});
+
+test('report --portfolio --format md gives a Markdown table', () => {
+  const dataset = loadDatasetFile(datasetFile);
+  const category = dataset.categories[0];
+  const result = pmo('report', '--data', datasetFile, '--portfolio', category.name, '--format', 'md');
+  expect(result.status).toBe(0);
+  const count = dataset.projects.filter((project) => project.categoryId === category.id).length;
+  expect(result.stdout).toContain('| Project | Name |');
+  expect(result.stdout.split('\n').filter((line) => /^\| [A-Z]/.test(line) && !line.startsWith('| Project'))).toHaveLength(count);
+});
+
+test('bad input gets a clear error and a failing exit code', () => {
+  const missingProject = pmo('report', '--data', datasetFile, '--project', 'NOPE');
+  expect(missingProject.status).toBe(1);
+  expect(missingProject.stderr).toContain('No project with key NOPE that you may browse.');
+  const nobody = pmo('report', '--data', datasetFile, '--as', 'nobody@nowhere.example');
+  expect(nobody.status).toBe(1);
+  expect(nobody.stderr).toContain('No user "nobody@nowhere.example"');
+  const badDate = pmo('report', '--data', datasetFile, '--as-of', '2026-13-01');
+  expect(badDate.status).not.toBe(0);
+  expect(badDate.stderr).toContain('expected a date as YYYY-MM-DD');
+  const badFormat = pmo('report', '--format', 'xml');
+  expect(badFormat.stderr).toContain("Allowed choices are json, md, csv");
+});
+
+test('a broken dataset file is refused with the record that is wrong', () => {
+  const broken = JSON.parse(fs.readFileSync(datasetFile, 'utf8'));
+  broken.issues[3].statusId = '999';
+  const file = path.join(work, 'broken.json');
+  fs.writeFileSync(file, JSON.stringify(broken));
+  const result = pmo('report', '--data', file);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(new RegExp(`issues\\[3\\] \\(${broken.issues[3].key}\\): statusId "999" is not a status`));
+});
+
+test('check-manifest validates the manifest offline', () => {
+  const result = pmo('check-manifest');
+  expect(result.stdout).toContain('0 errors');
+  expect(result.status).toBe(0);
+});
+
+test('serve prints its URL, serves the portfolio page, and stops cleanly on Ctrl-C', async () => {
+  const dataDir = path.join(work, 'site');
+  const child = spawn(process.execPath, [PMO, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 60_000);
+    child.stdout.on('data', () => {
+      const match = /local site: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  const page = await fetch(`${url}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<iframe id="app-frame" title="PMO Portfolio"');
+  const ui = await fetch(`${url}/__ui/pmo-portfolio-page/`);
+  expect(await ui.text()).toContain('<script src="/__host/bridge.js"></script>');
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  expect(await exit).toBe(0);
+  expect(output).toContain('Stopping');
+  expect(fs.existsSync(path.join(dataDir, 'jira.sqlite'))).toBe(true);
+}, 90_000);
