@@ -16,14 +16,14 @@ export async function checkManifest(file = path.join(PROJECT_ROOT, 'manifest.yml
   if (!result.success && problems.length === 0) problems.push('manifest.yml did not validate.');
   if (problems.length > 0) return problems;
 
-  const manifest = readManifest(file);
+  const manifest = readManifest(path.dirname(file));
   try {
-    loadFunctionHandlers(manifest);
+    loadFunctionHandlers(manifest, path.dirname(file));
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
   for (const resource of manifest.resources) {
-    const index = path.join(PROJECT_ROOT, resource.path, 'index.html');
+    const index = path.join(path.dirname(file), resource.path, 'index.html');
     if (!fs.existsSync(index)) problems.push(`resource ${resource.key}: ${resource.path}/index.html does not exist (run npm run build:ui).`);
   }
   return problems;

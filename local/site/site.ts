@@ -16,7 +16,7 @@ import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
 import { createHostRouter, type HostDirectory, type HostUser } from './host';
-import { listSurfaces, loadFunctionHandlers, readManifest } from './manifest';
+import { listSurfaces, loadFunctionHandlers, PROJECT_ROOT, readManifest, type AppFunction, type Manifest } from './manifest';
 import { buildUiIfMissing } from './ui-build';
 
 /** A real Jira Cloud site to use instead of the simulated one. */
@@ -43,6 +43,14 @@ export interface LocalSiteOptions {
   realJira?: RealJiraSite | null;
   /** Builds the Custom UI first when its build is missing. */
   buildUi?: boolean;
+  /** The app to run: a folder with manifest.yml and src/; this repository by default. */
+  appRoot?: string;
+  /**
+   * Scheduled triggers run on timers ('timer', the default; `triggerSpeedup` divides their
+   * intervals) or only when asked through runtime.runScheduledTrigger ('manual', for tests).
+   */
+  scheduledTriggers?: 'timer' | 'manual';
+  triggerSpeedup?: number;
   log?: (line: string) => void;
 }
 
@@ -137,14 +145,49 @@ async function tokenOwnerDirectory(realJira: RealJiraSite): Promise<HostDirector
   return { listUsers: () => [user], defaultAccountId: () => user.accountId };
 }
 
+/** Consumers, scheduled triggers and product-event triggers run exactly as the manifest declares them. */
+function wireBackgroundModules(runtime: ForgeRuntimeEmulator, manifest: Manifest, functions: Map<string, AppFunction>, options: LocalSiteOptions): void {
+  const named = (moduleKey: string, functionKey: string): AppFunction => {
+    const fn = functions.get(functionKey);
+    if (!fn) throw new Error(`manifest.yml: module ${moduleKey} names function ${functionKey}, which is not declared.`);
+    return fn;
+  };
+  type Handler = Parameters<ForgeRuntimeEmulator['registerConsumer']>[1];
+  for (const consumer of manifest.modules.consumer) {
+    const resolver = 'resolver' in consumer ? consumer.resolver : null;
+    const fn = named(consumer.key, resolver ? resolver.function : (consumer as { function: string }).function);
+    runtime.registerConsumer(consumer.queue, fn.handler as Handler, {
+      key: consumer.key,
+      ...(resolver ? { method: resolver.method } : {}),
+      ...(fn.timeoutSeconds ? { timeoutSeconds: fn.timeoutSeconds } : {}),
+    });
+  }
+  for (const trigger of manifest.modules.trigger) {
+    const fn = named(trigger.key, trigger.function);
+    runtime.registerTrigger(trigger.events, fn.handler as Handler, { key: trigger.key, ...(fn.timeoutSeconds ? { timeoutSeconds: fn.timeoutSeconds } : {}) });
+  }
+  const scheduled = manifest.modules.scheduledTrigger.map((trigger) => {
+    const fn = named(trigger.key, trigger.function);
+    return {
+      key: trigger.key,
+      interval: trigger.interval,
+      handler: fn.handler as Parameters<ForgeRuntimeEmulator['startScheduledTriggers']>[0][number]['handler'],
+      ...(fn.timeoutSeconds ? { timeoutSeconds: fn.timeoutSeconds } : {}),
+    };
+  });
+  if (options.scheduledTriggers === 'manual') runtime.registerScheduledTriggers(scheduled);
+  else runtime.startScheduledTriggers(scheduled, { speedup: options.triggerSpeedup });
+}
+
 export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSite> {
   const log = options.log ?? ((line: string) => console.log(line));
   if (options.dataDir !== ':memory:') fs.mkdirSync(options.dataDir, { recursive: true });
-  if (options.buildUi !== false) await buildUiIfMissing(log);
+  if (options.buildUi !== false) await buildUiIfMissing(options.appRoot ?? PROJECT_ROOT, log);
 
-  const manifest = readManifest();
-  const surfaces = listSurfaces(manifest);
-  const functions = loadFunctionHandlers(manifest);
+  const appRoot = options.appRoot ?? PROJECT_ROOT;
+  const manifest = readManifest(appRoot);
+  const surfaces = listSurfaces(manifest, appRoot);
+  const functions = loadFunctionHandlers(manifest, appRoot);
 
   const realJira = options.realJira ?? null;
   // Checked before anything starts, so bad credentials leave nothing running.
@@ -196,12 +239,14 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     log,
   });
 
+  wireBackgroundModules(runtime, manifest, functions, options);
+
   const invoke = async (moduleKey: string, functionKey: string, payload: unknown, accountId: string, extension: Record<string, unknown> = {}) => {
     const surface = surfaces.find((candidate) => candidate.moduleKey === moduleKey);
     if (!surface?.resolverFunctionKey) throw new Error(`No UI module ${moduleKey} with a resolver in manifest.yml.`);
-    const handler = functions.get(surface.resolverFunctionKey);
-    if (!handler) throw new Error(`manifest.yml names no function ${surface.resolverFunctionKey}.`);
-    return runtime.invokeResolver(handler as Parameters<ForgeRuntimeEmulator['invokeResolver']>[0], {
+    const fn = functions.get(surface.resolverFunctionKey);
+    if (!fn) throw new Error(`manifest.yml names no function ${surface.resolverFunctionKey}.`);
+    return runtime.invokeResolver(fn.handler as Parameters<ForgeRuntimeEmulator['invokeResolver']>[0], {
       functionKey,
       payload,
       accountId,

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { PROJECT_ROOT, readManifest } from './manifest';
 
 /** `npm start` builds what is missing: each resource folder the manifest names needs an index.html. */
-export async function buildUiIfMissing(log: (line: string) => void): Promise<void> {
-  const missing = readManifest().resources.filter((resource) => !fs.existsSync(path.join(PROJECT_ROOT, resource.path, 'index.html')));
+export async function buildUiIfMissing(appRoot: string, log: (line: string) => void): Promise<void> {
+  const missing = readManifest(appRoot).resources.filter((resource) => !fs.existsSync(path.join(appRoot, resource.path, 'index.html')));
   if (missing.length === 0) return;
   log(`Building the Custom UI (${missing.map((resource) => resource.key).join(', ')})…`);
   const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'static', 'build.mjs')], { cwd: PROJECT_ROOT, stdio: 'inherit' });
