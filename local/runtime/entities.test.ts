@@ -1,6 +1,6 @@
-import { Filter, FilterConditions, kvs, Sort, WhereConditions, type ForgeKvsAPIError } from '@forge/kvs';
+import { Filter, FilterConditions, kvs, Sort, WhereConditions } from '@forge/kvs';
 import type { RuntimeManifest } from './index';
-import { startTestRuntime, type TestRuntime } from './test-helpers';
+import { startTestRuntime, type TestRuntime, kvsError } from './test-helpers';
 
 interface Budget {
   projectKey: string;
@@ -58,15 +58,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.runtime.close();
 });
-
-async function kvsError(promise: Promise<unknown>): Promise<ForgeKvsAPIError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ForgeKvsAPIError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Custom Entity Store through the real @forge/kvs', () => {
   it('gets, sets and deletes entities', async () => {

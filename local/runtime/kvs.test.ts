@@ -1,5 +1,5 @@
-import { kvs, MetadataField, WhereConditions, type ForgeKvsAPIError } from '@forge/kvs';
-import { startTestRuntime, type TestRuntime } from './test-helpers';
+import { kvs, MetadataField, WhereConditions } from '@forge/kvs';
+import { startTestRuntime, type TestRuntime, kvsError } from './test-helpers';
 
 let t: TestRuntime;
 
@@ -10,15 +10,6 @@ beforeEach(() => {
 afterEach(async () => {
   await t.runtime.close();
 });
-
-async function kvsError(promise: Promise<unknown>): Promise<ForgeKvsAPIError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ForgeKvsAPIError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Key-Value Store through the real @forge/kvs', () => {
   it('sets, gets and deletes values of every JSON type', async () => {

@@ -1,4 +1,5 @@
 /** Shared set-up for the runtime tests: a runtime with a recording fake product fetch. */
+import type { ForgeKvsAPIError } from '@forge/kvs';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ForgeRuntimeOptions, type ProductRequest } from './index';
 
 export interface TestRuntime {
@@ -23,4 +24,14 @@ export function startTestRuntime(overrides: Partial<ForgeRuntimeOptions> = {}): 
     ...overrides,
   });
   return { runtime, requests, logs };
+}
+
+/** The error a KVS call fails with; fails the test when the call succeeds. */
+export async function kvsError(promise: Promise<unknown>): Promise<ForgeKvsAPIError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ForgeKvsAPIError;
+  }
+  throw new Error('expected the call to fail');
 }
