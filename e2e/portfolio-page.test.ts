@@ -7,6 +7,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startLocalSite, type LocalSite } from '../local/site/site';
+import type { Answer, PortfolioMetricsReport } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, expectedFigures, userByName } from '../test/demo-fixture';
 import { launchBrowser } from './browser';
 
@@ -41,6 +42,7 @@ afterEach(async () => {
   await page.context().close();
 });
 
+const OVERDUE_COLUMN = 9;
 const app = (): FrameLocator => page.frameLocator('#app-frame');
 const rows = () => app().locator('[data-testid^="project-row-"]');
 
@@ -81,10 +83,27 @@ test('the portfolio page shows every seeded project with its figures', async () 
   const expected = expectedFigures(dataset, sample.key, new Date().toISOString().slice(0, 10));
   const cells = await app().getByTestId(`project-row-${sample.key}`).locator('td').allTextContents();
   expect(cells[0]).toContain(sample.name);
-  expect(cells.slice(3, 7).map(Number)).toEqual([expected.total, expected.toDo, expected.inProgress, expected.done]);
-  expect(Number(cells[8])).toBe(expected.overdue);
+  expect(cells.slice(4, 8).map(Number)).toEqual([expected.total, expected.toDo, expected.inProgress, expected.done]);
+  expect(Number(cells[9])).toBe(expected.overdue);
   await expect(app().getByTestId('portfolio-summary').textContent()).resolves.toMatch(new RegExp(`${dataset.projects.length} of ${dataset.projects.length} projects`));
   await page.screenshot({ path: path.join(screenshots, 'portfolio.png'), fullPage: true });
+});
+
+test('health, indices and the portfolio totals appear once the metrics are computed', async () => {
+  await page.goto(site.url + '/');
+  await shownKeys();
+  const answer = (await site.invoke('pmo-portfolio-page', 'portfolio/metrics', {}, userByName(dataset, 'Riley Quinn').accountId)) as Answer<PortfolioMetricsReport>;
+  if (!answer.ok) throw new Error(JSON.stringify(answer.error));
+  for (const project of answer.data.projects) {
+    const health = app().getByTestId(`health-${project.projectKey}`);
+    await health.waitFor({ timeout: 30_000 });
+    expect((await health.textContent())?.toLowerCase()).toBe(project.health.rag);
+  }
+  const totals = await app().getByTestId('portfolio-totals').textContent();
+  const { byHealth } = answer.data.total;
+  expect(totals).toContain(`${byHealth.red} red`);
+  expect(totals).toContain(`${byHealth.green} green`);
+  await page.screenshot({ path: path.join(screenshots, 'metrics.png'), fullPage: true });
 });
 
 test('sorting by a column orders the rows, and clicking again reverses them', async () => {
@@ -92,11 +111,11 @@ test('sorting by a column orders the rows, and clicking again reverses them', as
   await shownKeys();
   const overdueHeader = app().locator('th', { hasText: 'Overdue' });
   await overdueHeader.click();
-  const ascending = await columnNumbers(8);
+  const ascending = await columnNumbers(OVERDUE_COLUMN);
   expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
   expect(new Set(ascending).size).toBeGreaterThan(1);
   await overdueHeader.click();
-  const descending = await columnNumbers(8);
+  const descending = await columnNumbers(OVERDUE_COLUMN);
   expect(descending).toEqual([...ascending].sort((a, b) => b - a));
 });
 

@@ -36,7 +36,13 @@ test('report --format json is the documented report, for the projects the user m
   expect(report).toMatchObject({ format: 'pmo-portfolio-report', version: 1, scope: { project: null, portfolio: null } });
   expect(report.viewer.accountId).toBe(contractor.accountId);
   expect(report.projects.map((project: { key: string }) => project.key).sort()).toEqual(browsableProjectKeys(dataset, contractor.accountId));
-  expect(Object.keys(report.projects[0]).sort()).toEqual(['id', 'issueCounts', 'key', 'lastUpdated', 'lead', 'name', 'overdueCount', 'percentDone', 'portfolio'].sort());
+  expect(Object.keys(report.projects[0]).sort()).toEqual(['id', 'issueCounts', 'key', 'lastUpdated', 'lead', 'metrics', 'name', 'overdueCount', 'percentDone', 'portfolio'].sort());
+  expect(Object.keys(report).sort()).toEqual(['asOf', 'format', 'portfolios', 'projects', 'scope', 'total', 'version', 'viewer', 'workload'].sort());
+  for (const project of report.projects) {
+    expect(project.metrics.projectKey).toBe(project.key);
+    expect(['red', 'amber', 'green']).toContain(project.metrics.health.rag);
+  }
+  expect(report.total.projectKeys.sort()).toEqual(browsableProjectKeys(dataset, contractor.accountId));
 });
 
 test('report --project --format csv gives one row with the figures', () => {
@@ -45,7 +51,9 @@ test('report --project --format csv gives one row with the figures', () => {
   const result = pmo('report', '--data', datasetFile, '--project', key, '--format', 'csv', '--as-of', '2026-06-01');
   expect(result.status).toBe(0);
   const lines = result.stdout.trim().split('\n');
-  expect(lines[0]).toBe('Project,Name,Portfolio,Lead,Issues,To do,In progress,Done,% done,Overdue,Last updated');
+  expect(lines[0]).toBe(
+    'Project,Name,Portfolio,Lead,Issues,To do,In progress,Done,% done,Overdue,Last updated,Health,Progress,BAC,PV,EV,AC,SPI,CPI,EAC,Forecast P50,Forecast P85',
+  );
   expect(lines).toHaveLength(2);
   const issues = dataset.issues.filter((issue) => issue.projectKey === key && Date.parse(issue.created) < Date.parse('2026-06-02T00:00:00Z'));
   expect(lines[1].startsWith(`${key},`)).toBe(true);

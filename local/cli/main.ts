@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValid, parseISO } from 'date-fns';
-import type { Answer, PortfolioFilter, PortfolioOverview, PortfolioOverviewRequest } from '../../src/shared/contract';
+import type { Answer, PortfolioFilter, PortfolioMetricsReport, PortfolioOverview, PortfolioOverviewRequest } from '../../src/shared/contract';
 import { openJiraDatabase, importDataset } from '../jira/db/database';
 import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { realJiraFromEnvironment, startLocalSite, type DatasetSource } from '../site/site';
@@ -167,15 +167,20 @@ async function report(options: ReportOptions): Promise<void> {
         : { scope: 'all' };
     const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}) };
     const [page] = listSurfaces(readManifest());
-    const answer = (await site.invoke(page.moduleKey, 'portfolio/overview', payload, accountId)) as Answer<PortfolioOverview>;
-    if (!answer.ok) {
-      const details = answer.error.details?.length ? `\n  ${answer.error.details.join('\n  ')}` : '';
-      throw new Error(`${answer.error.message}${details}`);
-    }
-    process.stdout.write(formatReport(toReport(answer.data, { project: options.project ?? null, portfolio: options.portfolio ?? null }), options.format));
+    const overview = unwrap((await site.invoke(page.moduleKey, 'portfolio/overview', payload, accountId)) as Answer<PortfolioOverview>);
+    const metrics = unwrap((await site.invoke(page.moduleKey, 'portfolio/metrics', payload, accountId)) as Answer<PortfolioMetricsReport>);
+    const scope = { project: options.project ?? null, portfolio: options.portfolio ?? null };
+    process.stdout.write(formatReport(toReport(overview, metrics, scope), options.format));
   } finally {
     await site.close();
   }
+}
+
+/** A resolver's data, or its error as the command's error. */
+function unwrap<T>(answer: Answer<T>): T {
+  if (answer.ok) return answer.data;
+  const details = answer.error.details?.length ? `\n  ${answer.error.details.join('\n  ')}` : '';
+  throw new Error(`${answer.error.message}${details}`);
 }
 
 export function buildProgram(): Command {

@@ -3,38 +3,88 @@
  * only ever added, and `version` changes if one is removed or changes meaning.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { PortfolioOverview } from '../../src/shared/contract';
+import type { Figure, PortfolioMetrics, PortfolioMetricsReport, PortfolioOverview, PortfolioProject, PersonWorkload, ProjectMetrics } from '../../src/shared/contract';
 
 export const REPORT_FORMATS = ['json', 'md', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export interface PortfolioReport extends PortfolioOverview {
+export interface ReportProject extends PortfolioProject {
+  /** Every metric of the project (docs/metrics.md). */
+  metrics: ProjectMetrics;
+}
+
+export interface PortfolioReport extends Omit<PortfolioOverview, 'projects'> {
   format: 'pmo-portfolio-report';
   version: 1;
   /** What the report covers, as asked. */
   scope: { project: string | null; portfolio: string | null };
+  projects: ReportProject[];
+  /** Roll-up per portfolio (name null: projects without one). */
+  portfolios: PortfolioMetrics[];
+  /** Roll-up of every project in the report. */
+  total: PortfolioMetrics;
+  workload: PersonWorkload[];
 }
 
-export function toReport(overview: PortfolioOverview, scope: PortfolioReport['scope']): PortfolioReport {
-  return { format: 'pmo-portfolio-report', version: 1, scope, ...overview };
+export function toReport(overview: PortfolioOverview, metrics: PortfolioMetricsReport, scope: PortfolioReport['scope']): PortfolioReport {
+  const byKey = new Map(metrics.projects.map((project) => [project.projectKey, project]));
+  const projects = overview.projects.map((project) => {
+    const projectMetrics = byKey.get(project.key);
+    // Both answers come from the same user's view; a project in one and not the other changed in between.
+    if (!projectMetrics) throw new Error(`Project ${project.key} changed while the report was read; run it again.`);
+    return { ...project, metrics: projectMetrics };
+  });
+  return {
+    format: 'pmo-portfolio-report',
+    version: 1,
+    scope,
+    asOf: overview.asOf,
+    viewer: overview.viewer,
+    projects,
+    portfolios: metrics.portfolios,
+    total: metrics.total,
+    workload: metrics.workload,
+  };
 }
 
-const COLUMNS = ['Project', 'Name', 'Portfolio', 'Lead', 'Issues', 'To do', 'In progress', 'Done', '% done', 'Overdue', 'Last updated'];
+const COLUMNS = [
+  'Project', 'Name', 'Portfolio', 'Lead', 'Issues', 'To do', 'In progress', 'Done', '% done', 'Overdue', 'Last updated',
+  'Health', 'Progress', 'BAC', 'PV', 'EV', 'AC', 'SPI', 'CPI', 'EAC', 'Forecast P50', 'Forecast P85',
+];
+
+/** A figure's number, or an empty cell when it is not available. */
+function cell(figure: Figure): number | string {
+  return figure.value === null ? '' : Math.round(figure.value * 100) / 100;
+}
 
 function rows(report: PortfolioReport): (string | number)[][] {
-  return report.projects.map((project) => [
-    project.key,
-    project.name,
-    project.portfolio?.name ?? '',
-    project.lead?.displayName ?? '',
-    project.issueCounts.total,
-    project.issueCounts.toDo,
-    project.issueCounts.inProgress,
-    project.issueCounts.done,
-    project.percentDone ?? '',
-    project.overdueCount,
-    project.lastUpdated ?? '',
-  ]);
+  return report.projects.map((project) => {
+    const { earnedValue, health, schedule, progress } = project.metrics;
+    return [
+      project.key,
+      project.name,
+      project.portfolio?.name ?? '',
+      project.lead?.displayName ?? '',
+      project.issueCounts.total,
+      project.issueCounts.toDo,
+      project.issueCounts.inProgress,
+      project.issueCounts.done,
+      project.percentDone ?? '',
+      project.overdueCount,
+      project.lastUpdated ?? '',
+      health.rag,
+      cell(progress.progress),
+      cell(earnedValue.bac),
+      cell(earnedValue.pv),
+      cell(earnedValue.ev),
+      cell(earnedValue.ac),
+      cell(earnedValue.spi),
+      cell(earnedValue.cpi),
+      cell(earnedValue.eac.byCpi),
+      schedule.forecast?.p50 ?? '',
+      schedule.forecast?.p85 ?? '',
+    ];
+  });
 }
 
 function markdownCell(value: string | number): string {

@@ -86,11 +86,240 @@ export interface PortfolioOverviewRequest {
   asOf?: string;
 }
 
+/** Every metric of the projects a request covers, their portfolios and their people's workload. */
+export interface PortfolioMetricsReport {
+  asOf: string;
+  viewer: PersonRef;
+  projects: ProjectMetrics[];
+  /** One roll-up per portfolio (name null: the projects without one). */
+  portfolios: PortfolioMetrics[];
+  /** The roll-up of every project in the answer. */
+  total: PortfolioMetrics;
+  workload: PersonWorkload[];
+}
+
 /** Resolver key -> its payload and answer data. */
 export interface ResolverDefinitions {
   'portfolio/overview': { payload: PortfolioOverviewRequest; data: PortfolioOverview };
+  'portfolio/metrics': { payload: PortfolioOverviewRequest; data: PortfolioMetricsReport };
 }
 
 export type ResolverKey = keyof ResolverDefinitions;
 export type PayloadOf<K extends ResolverKey> = ResolverDefinitions[K]['payload'];
 export type DataOf<K extends ResolverKey> = ResolverDefinitions[K]['data'];
+
+// ---------------------------------------------------------------------------------------------
+// Metrics: what the metrics engine answers (src/metrics), shown by resolvers and `pmo report`.
+// Definitions: docs/metrics.md. Days are YYYY-MM-DD; durations in days are decimal days.
+
+/**
+ * A number that may not be computable. Then `value` is null and `reason` says why in the PMO's
+ * words (for example "no cost recorded yet (AC is 0)"): never Infinity, NaN or a made-up 0.
+ */
+export type Figure = { value: number; reason?: undefined } | { value: null; reason: string };
+
+export interface EpicProgress {
+  key: string;
+  summary: string;
+  doneWeight: number;
+  totalWeight: number;
+  /** Done weight / total weight, 0..1. */
+  progress: Figure;
+}
+
+export interface ProgressMetrics {
+  doneWeight: number;
+  totalWeight: number;
+  /** 0..1 */
+  progress: Figure;
+  byEpic: EpicProgress[];
+}
+
+export interface EstimateAtCompletion {
+  /** BAC / CPI: the rest costs what the work so far cost. */
+  byCpi: Figure;
+  /** AC + (BAC - EV) / (CPI x SPI): cost and schedule performance both persist. */
+  byCpiAndSpi: Figure;
+  /** AC + BAC - EV: the rest goes to plan. */
+  atPlannedRate: Figure;
+}
+
+export interface EarnedValueMetrics {
+  /** Budget at completion. */
+  bac: Figure;
+  /** Planned value at the as-of day. */
+  pv: Figure;
+  /** Earned value at the as-of day. */
+  ev: Figure;
+  /** Actual cost to the as-of day. */
+  ac: Figure;
+  sv: Figure;
+  cv: Figure;
+  /** SV / PV. */
+  svPercent: Figure;
+  /** CV / EV. */
+  cvPercent: Figure;
+  spi: Figure;
+  cpi: Figure;
+  eac: EstimateAtCompletion;
+  /** EAC (by CPI) - AC. */
+  etc: Figure;
+  /** BAC - EAC (by CPI). */
+  vac: Figure;
+  /** (BAC - EV) / (BAC - AC). */
+  tcpiToBac: Figure;
+  /** (BAC - EV) / (EAC - AC), with EAC by CPI. */
+  tcpiToEac: Figure;
+  /** Keys of the issues that carry a Planned budget and are the topmost budgeted item of their line. */
+  workPackages: string[];
+  /** Work packages with no due date and no baseline finish: left out of PV. */
+  unscheduledPackages: string[];
+  /** Budget data that does not add up, e.g. "APOLLO-12: breakdown 12,000 exceeds its package's 10,000". */
+  dataProblems: string[];
+}
+
+export interface BudgetVariance {
+  key: string;
+  summary: string;
+  /** This item's own Planned budget; null when not set. */
+  planned: number | null;
+  /** This item's own actual cost (field plus worklog cost, per the cost source). */
+  actual: number;
+  /** Planned - actual (negative is over budget); not available without a planned budget. */
+  variance: Figure;
+  /** Variance / planned. */
+  variancePercent: Figure;
+  /** The same over the item and all its descendants. */
+  rolledUp: { planned: number | null; actual: number; variance: Figure; variancePercent: Figure };
+}
+
+export type MilestoneStatus = 'released' | 'on track' | 'at risk' | 'overdue' | 'no date';
+
+export interface Milestone {
+  id: string;
+  name: string;
+  releaseDate: string | null;
+  status: MilestoneStatus;
+  /** Unresolved items with this fix version. */
+  openItems: number;
+}
+
+export interface ForecastFinish {
+  remainingItems: number;
+  /** Weeks of history sampled and the trials run. */
+  historyWeeks: number;
+  trials: number;
+  /** Half of the trials finish by this day. */
+  p50: string | null;
+  /** 85% of the trials finish by this day. */
+  p85: string | null;
+  /** Why there is no forecast (nothing done in the history window, nothing left). */
+  reason: string | null;
+}
+
+export interface ScheduleMetrics {
+  overdueCount: number;
+  /** Overdue items / unresolved items, 0..1. */
+  overdueShare: Figure;
+  overdueKeys: string[];
+  milestones: Milestone[];
+  /** Items whose due date moved later than their baseline, with the days of slip. */
+  slippedItems: { key: string; days: number }[];
+  totalSlipDays: number;
+  /** Null until computed: the forecast is a separate, heavier computation. */
+  forecast: ForecastFinish | null;
+}
+
+export interface Percentiles {
+  p50: Figure;
+  p85: Figure;
+}
+
+export interface FlowMetrics {
+  /** Items resolved per week (weeks start Monday), oldest first, over the history window. */
+  weeklyThroughput: { weekStart: string; done: number }[];
+  /** From the first move into In Progress to resolution, in days. */
+  cycleTimeDays: Percentiles;
+  /** From creation to resolution, in days. */
+  leadTimeDays: Percentiles;
+  /** Items in an In Progress status category. */
+  wip: number;
+  /** In progress longer than the P85 cycle time. */
+  agingWip: { key: string; daysInProgress: number }[];
+}
+
+export interface QualityMetrics {
+  openBugs: number;
+  bugsCreatedLast30Days: number;
+  /** Moves from Done back to a not-done category. */
+  reopenings: number;
+}
+
+export interface RiskMetrics {
+  flagged: string[];
+  /** Unresolved items blocked by an unresolved item. */
+  blocked: string[];
+  /** Overdue items with priority High or Highest. */
+  overdueHighPriority: string[];
+  unassignedInProgress: string[];
+}
+
+export type Rag = 'red' | 'amber' | 'green';
+
+export interface HealthMetrics {
+  rag: Rag;
+  /** What the thresholds gave, before any manual override. */
+  computedRag: Rag;
+  /** The criteria that set the computed RAG, e.g. "SPI 0.72 < 0.80". Empty when green. */
+  criteria: string[];
+  override: { rag: Rag; comment: string; authorAccountId: string; at: string } | null;
+}
+
+export interface ProjectMetrics {
+  projectKey: string;
+  asOf: string;
+  progress: ProgressMetrics;
+  earnedValue: EarnedValueMetrics;
+  /** Budget variance of each work package, rolled up over its breakdown. */
+  budget: BudgetVariance[];
+  schedule: ScheduleMetrics;
+  flow: FlowMetrics;
+  quality: QualityMetrics;
+  risk: RiskMetrics;
+  health: HealthMetrics;
+}
+
+export interface PersonWorkload {
+  accountId: string;
+  /** Remaining estimate of open items assigned to the person, in hours. */
+  openRemainingHours: number;
+  /** Capacity over the workload window, in hours. */
+  capacityHours: number;
+  /** Open remaining hours / capacity hours. */
+  load: Figure;
+  projects: string[];
+}
+
+export interface ProjectBenchmark {
+  projectKey: string;
+  /** Percentile rank 0..100 within the project's portfolio; higher is better for every one. */
+  spi: Figure;
+  cpi: Figure;
+  cycleTime: Figure;
+  throughput: Figure;
+  compliance: Figure;
+}
+
+export interface PortfolioMetrics {
+  name: string | null;
+  projectKeys: string[];
+  bac: Figure;
+  pv: Figure;
+  ev: Figure;
+  ac: Figure;
+  /** From the sums, never an average of project indices. */
+  spi: Figure;
+  cpi: Figure;
+  byHealth: Record<Rag, number>;
+  benchmarks: ProjectBenchmark[];
+}

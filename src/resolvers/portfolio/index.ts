@@ -6,6 +6,7 @@ import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
 import type { PortfolioOverviewRequest } from '../../shared/contract';
 import { answered } from '../envelope';
+import { readPortfolioMetrics } from './metrics';
 import { readPortfolioOverview } from './overview';
 
 const isoDay = z
@@ -24,11 +25,14 @@ export const overviewRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.stri
   asOf: isoDay.optional(),
 });
 
-export const portfolioResolver = new Resolver().define(
-  'portfolio/overview',
-  answered<'portfolio/overview'>(overviewRequestSchema, (payload) =>
-    readPortfolioOverview(jiraAsUser(), payload, new Date()),
-  ),
-);
+export const portfolioResolver = new Resolver()
+  .define(
+    'portfolio/overview',
+    answered<'portfolio/overview'>(overviewRequestSchema, (payload) => readPortfolioOverview(jiraAsUser(), payload, new Date())),
+  )
+  .define(
+    'portfolio/metrics',
+    answered<'portfolio/metrics'>(overviewRequestSchema, (payload) => readPortfolioMetrics(jiraAsUser(), payload, new Date())),
+  );
 
 export const handler = portfolioResolver.getDefinitions();

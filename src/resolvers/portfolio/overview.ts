@@ -9,8 +9,8 @@ import { mapWithConcurrency, type JiraClient } from '../../jira/client';
 import { searchAllProjects, type JiraProject } from '../../jira/projects';
 import { countIssues, jqlString, searchIssuesPage } from '../../jira/search';
 import { getMyself } from '../../jira/users';
-import type { IssueCounts, PortfolioFilter, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../shared/contract';
-import { ResolverFailure } from '../envelope';
+import type { IssueCounts, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../shared/contract';
+import { selectProjects } from './scope';
 
 /** Projects read at once; each makes five requests, so Jira sees at most 20 in flight. */
 const PROJECT_CONCURRENCY = 4;
@@ -25,25 +25,6 @@ export async function readPortfolioOverview(client: JiraClient, request: Portfol
     viewer: { accountId: viewer.accountId, displayName: viewer.displayName },
     projects: rows,
   };
-}
-
-function selectProjects(projects: JiraProject[], filter: PortfolioFilter): JiraProject[] {
-  switch (filter.scope) {
-    case 'all':
-      return projects;
-    case 'project': {
-      const match = projects.filter((project) => project.key === filter.projectKey);
-      // Same answer whether the project is missing or hidden: Jira does not tell them apart either.
-      if (match.length === 0) throw new ResolverFailure('NOT_FOUND', `No project with key ${filter.projectKey} that you may browse.`);
-      return match;
-    }
-    case 'portfolio': {
-      const wanted = filter.portfolioName.trim().toLowerCase();
-      const match = projects.filter((project) => project.projectCategory?.name.toLowerCase() === wanted);
-      if (match.length === 0) throw new ResolverFailure('NOT_FOUND', `No portfolio named "${filter.portfolioName}" with projects you may browse.`);
-      return match;
-    }
-  }
 }
 
 async function readProjectRow(client: JiraClient, project: JiraProject, asOf: string | null): Promise<PortfolioProject> {

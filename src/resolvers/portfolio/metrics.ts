@@ -1,0 +1,51 @@
+/**
+ * Every metric of the projects the viewer may browse, computed from their Jira data read as the
+ * viewer. Reading every issue of every project on request is fine for a demo-sized portfolio; the
+ * sync jobs and snapshots replace it for large ones.
+ */
+import { mapWithConcurrency, type JiraClient } from '../../jira/client';
+import { getFields, resolveMetricFields } from '../../jira/fields';
+import { searchAllProjects } from '../../jira/projects';
+import { getMyself } from '../../jira/users';
+import { computeProjectMetrics, portfolioMetrics, workload } from '../../metrics';
+import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../metrics/settings';
+import type { PortfolioMetricsReport, PortfolioOverviewRequest, ProjectMetrics } from '../../shared/contract';
+import { fetchProjectData } from '../../sync/fetchProject';
+import { selectProjects } from './scope';
+
+/** Projects read at once: each is many paged requests. */
+const PROJECT_CONCURRENCY = 3;
+
+/** Until the PMO's settings page stores them, every project uses the documented defaults. */
+function settingsFor(): ProjectSettings {
+  return DEFAULT_PROJECT_SETTINGS;
+}
+
+export async function readPortfolioMetrics(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioMetricsReport> {
+  const [viewer, visibleProjects, fields] = await Promise.all([getMyself(client), searchAllProjects(client), getFields(client)]);
+  const projects = selectProjects(visibleProjects, request.filter ?? { scope: 'all' });
+  const fieldIds = resolveMetricFields(fields);
+  const asOfMs = request.asOf ? Date.parse(`${request.asOf}T23:59:59.999Z`) : now.getTime();
+
+  const data = await mapWithConcurrency(projects, PROJECT_CONCURRENCY, (project) =>
+    fetchProjectData(client, { key: project.key, name: project.name, portfolio: project.projectCategory?.name ?? null }, { fieldIds }),
+  );
+  const entries = data.map((project) => {
+    const settings = settingsFor();
+    return { project, metrics: computeProjectMetrics(project, settings, asOfMs, { forecast: true }), compliance: settings.compliance };
+  });
+
+  const byPortfolio = new Map<string | null, { metrics: ProjectMetrics; compliance: number | null }[]>();
+  for (const entry of entries) {
+    const name = entry.project.portfolio;
+    byPortfolio.set(name, [...(byPortfolio.get(name) ?? []), entry]);
+  }
+  return {
+    asOf: new Date(asOfMs).toISOString(),
+    viewer: { accountId: viewer.accountId, displayName: viewer.displayName },
+    projects: entries.map((entry) => entry.metrics),
+    portfolios: [...byPortfolio.entries()].map(([name, members]) => portfolioMetrics(name, members)),
+    total: portfolioMetrics(null, entries),
+    workload: workload(data, DEFAULT_PORTFOLIO_SETTINGS, asOfMs),
+  };
+}
