@@ -4,11 +4,16 @@
  * remaining items are done; P50 and P85 of the trials' week counts become dates.
  *
  * Speed: 10,000 trials for each of 200 projects must take well under a second, so a trial must not
- * draw one week at a time when hundreds of weeks are left. While even the best possible block of B
- * weeks (B x the best week) cannot finish the work, the trial draws the block's total in one go from
- * the exact distribution of the sum of B weekly draws (computed once per project, sampled with the
- * alias method). Near the finish it draws single weeks, so the week the work is done is exact. The
- * result has the same distribution as drawing every week one by one.
+ * draw one week at a time when hundreds of weeks are left. Two tables, computed once per project,
+ * make a trial a handful of draws with the same distribution as drawing every week:
+ * - Blocks: while even the best possible block of B weeks (B x the best week) cannot finish the work,
+ *   the trial draws the block's total in one go from the exact distribution of the sum of B weekly
+ *   draws.
+ * - The finish: once the work left is small enough for the table (often it is all the work), one draw
+ *   from the exact distribution of the weeks still needed for that much work gives the finishing week.
+ * Each is sampled with one 32-bit draw (blocks: alias method; finish: binary search of the chances).
+ * The only departures from drawing week by week are of the order of 2^-32 per outcome (32-bit draws)
+ * and 2^-45 (the finish table stops where the chance of needing more weeks is below that).
  */
 import type { ForecastFinish } from '../shared/contract';
 import { dayInZone, existedAt, statusCategoryAt } from './asOf';
@@ -22,14 +27,47 @@ import type { ProjectSettings } from './settings';
 export const FORECAST_MAX_WEEKS = 520;
 
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
+const TWO_TO_32 = 4294967296;
 /** Read once: a global looked up inside the trial loop is slow in a vm context (as under jest). */
 const imul = Math.imul;
 /** Block sizes in weeks, tried largest first. */
 const BLOCK_WEEKS = [4, 16, 64, 256];
-/** Largest block-sum table (possible totals of one block). */
+/** Largest table: possible totals of one block; amounts of work x weeks of the finish table. */
 const MAX_TABLE_SIZE = 1 << 16;
-/** Work allowed for building block tables, per trial: beyond it a table costs more than it saves. */
-const TABLE_WORK_PER_TRIAL = 64;
+/** Work allowed for building each table, per trial: beyond it a table costs more than it saves (measured). */
+const TABLE_WORK_PER_TRIAL = 16;
+/** The finish table ends where the chance of needing more weeks is below this. */
+const NEGLIGIBLE_TAIL = 2 ** -45;
+const SURELY_DONE = 2 ** -100;
+
+/** One week's throughput as a distribution: the distinct values of the history weeks and their chances. */
+interface WeeklyDistribution {
+  least: number;
+  most: number;
+  mean: number;
+  values: Int32Array;
+  chances: Float64Array;
+}
+
+function distributionOf(weekly: Int32Array): WeeklyDistribution {
+  const weeksWith = new Map<number, number>();
+  let least = weekly[0];
+  let most = weekly[0];
+  let total = 0;
+  for (let i = 0; i < weekly.length; i += 1) {
+    least = Math.min(least, weekly[i]);
+    most = Math.max(most, weekly[i]);
+    total += weekly[i];
+    weeksWith.set(weekly[i], (weeksWith.get(weekly[i]) ?? 0) + 1);
+  }
+  return {
+    least,
+    most,
+    mean: total / weekly.length,
+    values: Int32Array.from(weeksWith.keys()),
+    chances: Float64Array.from(weeksWith.values(), (count) => count / weekly.length),
+  };
+}
 
 /**
  * The distributions of block totals (B weekly draws each), largest block first, ready for alias
@@ -79,28 +117,20 @@ function writeAliasTables(probabilities: Float64Array, size: number, threshold: 
 
 /**
  * Block tables worth building for this backlog: a block helps only when even its best total cannot
- * finish the work left, and its table must stay cheap to build.
+ * finish the work left and the finish table does not cover all of it, and its table must be cheap.
  */
-function blocksFor(weekly: Int32Array, remaining: number, trials: number, maxWeeks: number): Blocks {
-  let least = weekly[0];
-  let most = weekly[0];
-  for (let i = 1; i < weekly.length; i += 1) {
-    least = Math.min(least, weekly[i]);
-    most = Math.max(most, weekly[i]);
-  }
+function blocksFor(week: WeeklyDistribution, remaining: number, trials: number, maxWeeks: number, finishGaps: number): Blocks {
+  const { least, most, values, chances } = week;
   const spread = most - least;
-  // One week's distribution, sparse: the distinct throughputs (less the least) and their chances.
-  const weeksWith = new Map<number, number>();
-  for (let i = 0; i < weekly.length; i += 1) weeksWith.set(weekly[i] - least, (weeksWith.get(weekly[i] - least) ?? 0) + 1);
-  const steps = Int32Array.from(weeksWith.keys());
-  const chances = Float64Array.from(weeksWith.values(), (count) => count / weekly.length);
+  const steps = values.map((value) => value - least);
 
   // Which blocks: each must be able to jump (B x best week < work left) and its table must be cheap.
   const budget = TABLE_WORK_PER_TRIAL * trials;
   const chosen: number[] = [];
   let work = 0;
   let built = 0;
-  for (const weeks of BLOCK_WEEKS) {
+  // Nothing to jump when the finish table covers all the work.
+  for (const weeks of remaining > finishGaps ? BLOCK_WEEKS : []) {
     if (weeks * most >= remaining || weeks > maxWeeks || weeks * spread + 1 > MAX_TABLE_SIZE) break;
     for (let b = built + 1; b <= weeks; b += 1) work += ((b - 1) * spread + 1) * steps.length;
     if (work > budget) break;
@@ -155,6 +185,97 @@ function blocksFor(weekly: Int32Array, remaining: number, trials: number, maxWee
 }
 
 /**
+ * The finish table: for work left g = 1..gaps, the chance of being done within k weeks, k = 1..weeks,
+ * week-major (entry (k - 1) x width + g - 1), scaled to 2^32 so a 32-bit draw compares directly. A
+ * draw at or above every entry of its column means "more than `weeks` weeks": beyond the trials' limit
+ * when the table runs to it; otherwise that tail is negligible and the last week takes it.
+ */
+interface FinishTable {
+  gaps: number;
+  width: number;
+  weeks: number;
+  doneWithin: Float64Array;
+}
+
+const NO_FINISH_TABLE: FinishTable = { gaps: 0, width: 0, weeks: 0, doneWithin: new Float64Array(0) };
+
+/**
+ * The widest finish table worth building. All the work when that is cheap: a trial is then one draw.
+ * Otherwise up to 8 x the best week, so blocks of 8 weeks and more do the rest (8: measured).
+ */
+function finishTableFor(week: WeeklyDistribution, remaining: number, trials: number, maxWeeks: number): FinishTable {
+  const budget = TABLE_WORK_PER_TRIAL * trials;
+  const narrow = Math.min(remaining, 8 * week.most);
+  // All the work takes about remaining / mean weeks (usually more for the tail): skip the attempt
+  // when even that does not fit.
+  const likelyWeeks = Math.ceil(remaining / week.mean);
+  if (remaining > narrow && remaining * likelyWeeks <= MAX_TABLE_SIZE && remaining * likelyWeeks * week.values.length <= budget) {
+    const whole = buildFinishTable(week, remaining, maxWeeks, budget, false);
+    if (whole !== null) return whole;
+  }
+  return buildFinishTable(week, narrow, maxWeeks, budget, true) ?? NO_FINISH_TABLE;
+}
+
+/**
+ * The chances come week by week for every amount of work up to width at once. When the budget runs
+ * out first: null, or (partly) a table of the amounts whose tail is already negligible.
+ */
+function buildFinishTable(week: WeeklyDistribution, width: number, maxWeeks: number, budget: number, partly: boolean): FinishTable | null {
+  const { values, chances } = week;
+  const mostWeeks = Math.min(maxWeeks, Math.floor(MAX_TABLE_SIZE / width));
+  if (mostWeeks === 0) return null;
+  // unfinished[g]: the chance that the weeks so far did not finish g items (index 0: none left).
+  let unfinished = new Float64Array(width + 1).fill(1);
+  unfinished[0] = 0;
+  let next = new Float64Array(width + 1);
+  let doneWithin = new Float64Array(width * Math.min(mostWeeks, 16));
+  let weeks = 0;
+  let work = 0;
+  // Amounts below firstLive are as good as certainly done (chance left below 2^-100): they stay 0,
+  // which also keeps the arithmetic out of very slow subnormal numbers.
+  let firstLive = 1;
+  while (unfinished[width] >= NEGLIGIBLE_TAIL && weeks < maxWeeks) {
+    work += (width - firstLive + 1) * values.length;
+    if (work > budget || weeks === mostWeeks) {
+      if (!partly) return null;
+      break;
+    }
+    // Not finished after one more week: not finished before, and this week's items leave work.
+    next.fill(0, firstLive);
+    for (let v = 0; v < values.length; v += 1) {
+      const value = values[v];
+      const chance = chances[v];
+      for (let gap = value + firstLive; gap <= width; gap += 1) next[gap] += chance * unfinished[gap - value];
+    }
+    while (firstLive < width && next[firstLive] < SURELY_DONE) {
+      // Both buffers: the other one becomes next after this week and is only cleared from firstLive on.
+      next[firstLive] = 0;
+      unfinished[firstLive] = 0;
+      firstLive += 1;
+    }
+    if ((weeks + 1) * width > doneWithin.length) {
+      const larger = new Float64Array(Math.min(mostWeeks, 2 * (doneWithin.length / width)) * width);
+      larger.set(doneWithin);
+      doneWithin = larger;
+    }
+    const row = weeks * width - 1;
+    for (let gap = 1; gap <= width; gap += 1) doneWithin[row + gap] = (1 - next[gap]) * TWO_TO_32;
+    weeks += 1;
+    [unfinished, next] = [next, unfinished];
+  }
+  if (weeks === 0) return null;
+
+  // At the limit the tail is "beyond the limit"; short of it, only amounts with a negligible tail,
+  // and the last week listed takes that tail.
+  let gaps = width;
+  if (weeks < maxWeeks) {
+    while (gaps > 0 && unfinished[gaps] >= NEGLIGIBLE_TAIL) gaps -= 1;
+    doneWithin.fill(TWO_TO_32, (weeks - 1) * width, weeks * width);
+  }
+  return { gaps, width, weeks, doneWithin };
+}
+
+/**
  * The Monte Carlo itself. weekly: the throughput of each history week (at least one above 0);
  * remaining >= 1. Returns how many trials finished after each number of weeks: counts[w] for
  * w = 1..maxWeeks, and counts[maxWeeks + 1] for trials not done within maxWeeks.
@@ -162,7 +283,10 @@ function blocksFor(weekly: Int32Array, remaining: number, trials: number, maxWee
 export function simulateFinishWeeks(weekly: Int32Array, remaining: number, trials: number, seed: number, maxWeeks: number = FORECAST_MAX_WEEKS): Uint32Array {
   const counts = new Uint32Array(maxWeeks + 2);
   const historyLength = weekly.length;
-  const blocks = blocksFor(weekly, remaining, trials, maxWeeks);
+  const week = distributionOf(weekly);
+  const finish = finishTableFor(week, remaining, trials, maxWeeks);
+  const { gaps: finishGaps, width: finishWidth, weeks: finishWeeks, doneWithin } = finish;
+  const blocks = blocksFor(week, remaining, trials, maxWeeks, finishGaps);
   const { count: levels, weeks: levelWeeks, maxTotal: levelMax, offset: levelOffset, size: levelSize, start: levelStart, threshold, alias } = blocks;
   // xoshiro128** (random.ts) inlined with its state in locals: twice as fast as calling Random.
   const state = seedState(seed);
@@ -179,7 +303,7 @@ export function simulateFinishWeeks(weekly: Int32Array, remaining: number, trial
       const offset = levelOffset[level];
       const size = levelSize[level];
       const start = levelStart[level];
-      while (weeks + blockWeeks <= maxWeeks && remaining - doneSoFar > maxTotal) {
+      while (weeks + blockWeeks <= maxWeeks && remaining - doneSoFar > maxTotal && remaining - doneSoFar > finishGaps) {
         const product = imul(b, 5);
         const draw = imul((product << 7) | (product >>> 25), 9) >>> 0;
         const shifted = b << 9;
@@ -196,7 +320,8 @@ export function simulateFinishWeeks(weekly: Int32Array, remaining: number, trial
         weeks += blockWeeks;
       }
     }
-    while (doneSoFar < remaining && weeks < maxWeeks) {
+    // Single weeks until the work left fits the finish table (at once when the blocks did their part).
+    while (remaining - doneSoFar > finishGaps && weeks < maxWeeks) {
       const product = imul(b, 5);
       const draw = imul((product << 7) | (product >>> 25), 9) >>> 0;
       const shifted = b << 9;
@@ -209,7 +334,30 @@ export function simulateFinishWeeks(weekly: Int32Array, remaining: number, trial
       doneSoFar += weekly[(draw * TWO_TO_MINUS_32 * historyLength) | 0];
       weeks += 1;
     }
-    counts[doneSoFar >= remaining ? weeks : maxWeeks + 1] += 1;
+    if (doneSoFar < remaining && weeks < maxWeeks) {
+      const product = imul(b, 5);
+      const draw = imul((product << 7) | (product >>> 25), 9) >>> 0;
+      const shifted = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= shifted;
+      d = (d << 11) | (d >>> 21);
+      // The finish table's answer for this much work: the first week whose chance of being done
+      // exceeds the draw (binary search down the column); none: more weeks than the table lists.
+      const column = remaining - doneSoFar - 1;
+      let low = 0;
+      let high = finishWeeks;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (draw < doneWithin[middle * finishWidth + column]) high = middle;
+        else low = middle + 1;
+      }
+      weeks += low + 1;
+      doneSoFar = remaining;
+    }
+    counts[doneSoFar >= remaining && weeks <= maxWeeks ? weeks : maxWeeks + 1] += 1;
   }
   return counts;
 }
