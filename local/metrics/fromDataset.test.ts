@@ -63,7 +63,7 @@ describe('projectDataFromDataset on the demo seed', () => {
       issueType: 'Epic',
       startDay: dayNumber('2024-11-07'),
       plannedBudget: 26000,
-      actualCost: 25121,
+      actualCost: demo.issues.find((issue) => issue.key === 'ORION-1')?.customFields[FIELD.actualCost],
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * Earned value management as of T: budget at completion, planned value, earned value, actual cost
- * and everything derived from them. Definitions: docs/metrics-parts/progress-and-earned-value.md.
+ * and everything derived from them. Definitions: docs/metrics.md.
  * Money keeps full precision here; the UI rounds.
  */
 import type { EarnedValueMetrics } from '../shared/contract';

@@ -81,6 +81,7 @@ describe('portfolioMetrics: earned value sums', () => {
     expect(result).toMatchObject({ projectKeys: ['A', 'LAB'], bac: { value: 1000 }, ac: { value: 100 }, byHealth: { red: 0, amber: 1, green: 1 } });
     expect(result.cpi.value).toBeCloseTo(0.8, 10);
     expect(leftOutOfSums(projects)).toEqual([{ projectKey: 'LAB', reason: 'BAC not available: no planned budget on any work package' }]);
+    expect(result.leftOutOfSums).toEqual(leftOutOfSums(projects));
   });
 
   it('says why there are no sums when no project has a budget', () => {

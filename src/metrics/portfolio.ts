@@ -51,7 +51,13 @@ export function portfolioMetrics(name: string | null, projects: readonly Portfol
   const byHealth: Record<Rag, number> = { red: 0, amber: 0, green: 0 };
   for (const { metrics } of projects) byHealth[metrics.health.rag] += 1;
 
-  const base = { name, projectKeys: projects.map(({ metrics }) => metrics.projectKey), byHealth, benchmarks: benchmarks(projects) };
+  const base = {
+    name,
+    projectKeys: projects.map(({ metrics }) => metrics.projectKey),
+    leftOutOfSums: leftOutOfSums(projects),
+    byHealth,
+    benchmarks: benchmarks(projects),
+  };
   if (summed === 0) {
     const reason = noSumsReason(projects);
     const missing = notAvailable(reason);

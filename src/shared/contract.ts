@@ -313,6 +313,8 @@ export interface ProjectBenchmark {
 export interface PortfolioMetrics {
   name: string | null;
   projectKeys: string[];
+  /** Projects not in the sums of BAC, PV, EV and AC (one of them not available), with the reason. */
+  leftOutOfSums: { projectKey: string; reason: string }[];
   bac: Figure;
   pv: Figure;
   ev: Figure;

@@ -717,18 +717,26 @@ class ProjectSimulation {
         },
         { planned: 0, logged: 0 },
       );
+    // Actual cost is each item's own share, so the field adds up without double counting: a story
+    // with a budget of its own carries its subtree's cost, and its epic carries the rest.
+    const costedStoryHours = new Map<Draft, number>();
     for (const draft of this.drafts) {
-      if (draft.type === ISSUE_TYPE.epic) {
-        const hours = subtreeHours(draft);
-        if (profile.discipline >= 0.8 || random.chance(profile.discipline)) draft.plannedBudget = roundTo(hours.planned * rate * profile.contingency, 100);
-        if (hours.logged > 0) draft.actualCost = Math.round(hours.logged * rate);
-      } else if (draft.type === ISSUE_TYPE.story && draft.parent !== null && random.chance(0.3)) {
+      if (draft.type === ISSUE_TYPE.story && draft.parent !== null && random.chance(0.3)) {
         const subtasks = subtreeHours(draft);
         const hours = draft.sizeHours + subtasks.planned;
         const logged = draft.loggedSeconds / 3600 + subtasks.logged;
         draft.plannedBudget = roundTo(hours * rate * profile.contingency, 50);
         if (logged > 0) draft.actualCost = Math.round(logged * rate);
+        costedStoryHours.set(draft, logged);
       }
+    }
+    for (const draft of this.drafts) {
+      if (draft.type !== ISSUE_TYPE.epic) continue;
+      const hours = subtreeHours(draft);
+      if (profile.discipline >= 0.8 || random.chance(profile.discipline)) draft.plannedBudget = roundTo(hours.planned * rate * profile.contingency, 100);
+      const costedBelow = draft.children.reduce((sum, child) => sum + (costedStoryHours.get(child) ?? 0), 0);
+      const own = hours.logged - costedBelow;
+      if (own > 0) draft.actualCost = Math.round(own * rate);
     }
   }
 
