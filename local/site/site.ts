@@ -241,18 +241,29 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
 
   wireBackgroundModules(runtime, manifest, functions, options);
 
+  // Invocations still running when the site closes are let finish, so none runs on a closed runtime.
+  const running = new Set<Promise<unknown>>();
+  const track = <T>(invocation: Promise<T>): Promise<T> => {
+    running.add(invocation);
+    const forget = () => running.delete(invocation);
+    invocation.then(forget, forget);
+    return invocation;
+  };
+
   const invoke = async (moduleKey: string, functionKey: string, payload: unknown, accountId: string, extension: Record<string, unknown> = {}) => {
     const surface = surfaces.find((candidate) => candidate.moduleKey === moduleKey);
     if (!surface?.resolverFunctionKey) throw new Error(`No UI module ${moduleKey} with a resolver in manifest.yml.`);
     const fn = functions.get(surface.resolverFunctionKey);
     if (!fn) throw new Error(`manifest.yml names no function ${surface.resolverFunctionKey}.`);
-    return runtime.invokeResolver(fn.handler as Parameters<ForgeRuntimeEmulator['invokeResolver']>[0], {
-      functionKey,
-      payload,
-      accountId,
-      moduleKey,
-      extension: { type: surface.moduleType, ...extension },
-    });
+    return track(
+      runtime.invokeResolver(fn.handler as Parameters<ForgeRuntimeEmulator['invokeResolver']>[0], {
+        functionKey,
+        payload,
+        accountId,
+        moduleKey,
+        extension: { type: surface.moduleType, ...extension },
+      }),
+    );
   };
 
   app.use(
@@ -276,6 +287,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     directory,
     invoke: (moduleKey, functionKey, payload, accountId) => invoke(moduleKey, functionKey, payload, accountId),
     close: async () => {
+      await Promise.allSettled([...running]);
       await runtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -163,6 +163,24 @@ describe('earned value properties', () => {
     expect(compared).toBeGreaterThan(150);
   });
 
+  it('PV never decreases as T grows even when due dates move: it follows the baseline due dates', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.array(itemSpec, { maxLength: 12 }), settingsSpec, fc.nat({ max: 130 * 24 }), fc.nat({ max: 30 * 24 }), (specs, s, hour, laterBy) => {
+        const p = toProject(specs, [], { fixedPlan: false }, null);
+        const planSettings = { ...toSettings(s), projectBudget: null, baselineDay: null };
+        const earlier = earnedValue(p, planSettings, START + hour * HOUR).pv;
+        const later = earnedValue(p, planSettings, START + (hour + laterBy) * HOUR).pv;
+        if (earlier.value === null) return;
+        compared++;
+        expect(later.value).not.toBeNull();
+        expect(later.value as number).toBeGreaterThanOrEqual(earlier.value - EPSILON);
+      }),
+      { numRuns: 500 },
+    );
+    expect(compared).toBeGreaterThan(150);
+  });
+
   it('AC is the sum of the items\' actual costs, budget variances cover the work packages, progress stays within 0..1', () => {
     fc.assert(
       fc.property(fc.array(itemSpec, { maxLength: 12 }), fc.array(worklogSpec, { maxLength: 15 }), settingsSpec, fc.nat({ max: 130 * 24 }), (specs, logs, s, hour) => {

@@ -306,7 +306,7 @@ describe('earned value: planned value', () => {
     expect(value(none.bac)).toBe(500);
   });
 
-  it('uses the due date as known at T', () => {
+  it('plans by the baseline due date, so a slipped due date does not lower PV', () => {
     const item = workItem('P-1', {
       plannedBudget: 1000,
       startDay: day('2026-03-01'),
@@ -314,8 +314,11 @@ describe('earned value: planned value', () => {
       dueDateChanges: [{ atMs: at('2026-03-08'), from: day('2026-03-10'), to: day('2026-03-20') }],
     });
     expect(value(earnedValue(project([item]), settings(), at('2026-03-07T12:00')).pv)).toBe(700);
-    // After the re-plan the same day plans less: PV follows the plan known at T.
-    expect(value(earnedValue(project([item]), settings(), at('2026-03-08T12:00')).pv)).toBe(400);
+    // The due date slipped on the 8th: the plan (first due date, the 10th) still says 80% by then.
+    expect(value(earnedValue(project([item]), settings(), at('2026-03-08T12:00')).pv)).toBe(800);
+    // With a baseline day after the slip, the new due date is the plan: 8 of 20 days.
+    expect(value(earnedValue(project([item]), settings({ baselineDay: day('2026-03-09') }), at('2026-03-08T12:00')).pv)).toBe(400);
+    expect(value(earnedValue(project([item]), settings({ baselineDay: day('2026-03-09') }), at('2026-03-10T12:00')).pv)).toBe(500);
   });
 
   it('reads the as-of day in the site time zone', () => {

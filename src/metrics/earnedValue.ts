@@ -4,7 +4,7 @@
  * Money keeps full precision here; the UI rounds.
  */
 import type { EarnedValueMetrics } from '../shared/contract';
-import { dayInZone, dueDayAt, statusCategoryAt } from './asOf';
+import { baselineDueDayAt, baselineInstant, dayInZone, statusCategoryAt } from './asOf';
 import { actualCostsOfTree } from './cost';
 import { derive, figure, notAvailable, ratio, type Figure } from './figure';
 import { isoDay, type DayNumber, type ProjectData, type WorkItem } from './model';
@@ -196,6 +196,8 @@ export function earnedValue(project: ProjectData, settings: ProjectSettings, asO
     // With a project budget, each package stands for its share of it, so EV and PV stay within BAC.
     const scale = projectBudget === null ? 1 : projectBudget / packageBudgetSum;
     const secondsSpent = settings.earnedValueRule === 'timeSpent' ? secondsSpentByItem(tree, project, asOfMs) : new Float64Array(0);
+    // Planned value follows the baseline plan: a due date moved later shows as a lower SPI.
+    const baselineMs = baselineInstant(settings, asOfMs);
     let earned = 0;
     let planned = 0;
     let scheduled = 0;
@@ -203,7 +205,7 @@ export function earnedValue(project: ProjectData, settings: ProjectSettings, asO
       const item = tree.items[i];
       const budget = structure.budget[i];
       earned += budget * packageCompletion(tree, sums, settings, asOfMs, i, secondsSpent);
-      const finishDay = dueDayAt(item, asOfMs) ?? settings.baselineFinishDay;
+      const finishDay = baselineDueDayAt(item, asOfMs, baselineMs) ?? settings.baselineFinishDay;
       if (finishDay === null) {
         unscheduledPackages.push(item.key);
         continue;

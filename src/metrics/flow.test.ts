@@ -1,4 +1,5 @@
-import { flow, historyWindow, leafItemsAt, resolvedAtMs, startOfDayInZoneMs, weekIndexOf, compareKeys } from './flow';
+import { flow, historyWindow, leafItemsAt, resolvedAtMs, weekIndexOf, compareKeys } from './flow';
+import { startOfDayInZoneMs } from './asOf';
 import type { StatusCategory, StatusChange } from './model';
 import { at, day, project, settings, workItem } from './testing';
 

@@ -7,63 +7,13 @@
  * subtasks counts through its subtasks), so an epic and its stories are never counted twice.
  */
 import type { FlowMetrics, Percentiles } from '../shared/contract';
-import { dayInZone, existedAt, statusCategoryAt } from './asOf';
+import { dayInZone, existedAt, startOfDayInZoneMs, statusCategoryAt } from './asOf';
 import { figure, notAvailable } from './figure';
 import { isoDay, type DayNumber, type ProjectData, type WorkItem } from './model';
 import { percentilesOf } from './percentile';
 import type { ProjectSettings } from './settings';
 
 const MS_PER_DAY = 86_400_000;
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-const dayStarts = new Map<string, number>();
-const MAX_CACHED_DAY_STARTS = 10_000;
-
-/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-function zoneOffsetMs(ms: number, timeZone: string): number {
-  let format = offsetFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormatters.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wallClockAsUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return wallClockAsUtc - (ms - (((ms % 1000) + 1000) % 1000));
-}
-
-/**
- * The instant a calendar day starts in the site's zone (local midnight; where a clock change skips
- * midnight, the first instant of that day). Cached: every project of a run asks for the same few days.
- */
-export function startOfDayInZoneMs(day: DayNumber, timeZone: string): number {
-  const cacheKey = `${timeZone}\n${day}`;
-  const cached = dayStarts.get(cacheKey);
-  if (cached !== undefined) return cached;
-  const utcMidnight = day * MS_PER_DAY;
-  // Local midnight is UTC midnight less the offset, but which offset: the one at UTC midnight or the
-  // one at that candidate differ around a clock change. The earlier candidate that falls on the day wins.
-  const first = utcMidnight - zoneOffsetMs(utcMidnight, timeZone);
-  const second = utcMidnight - zoneOffsetMs(first, timeZone);
-  const fallsOnDay = (ms: number): boolean => Math.floor((ms + zoneOffsetMs(ms, timeZone)) / MS_PER_DAY) === day;
-  let start = first;
-  if (second < first && fallsOnDay(second)) start = second;
-  else if (!fallsOnDay(first) && fallsOnDay(second)) start = second;
-  if (dayStarts.size >= MAX_CACHED_DAY_STARTS) dayStarts.clear();
-  dayStarts.set(cacheKey, start);
-  return start;
-}
 
 /** Days since the Monday of the day's week (1970-01-01 was a Thursday). */
 function daysSinceMonday(day: DayNumber): number {

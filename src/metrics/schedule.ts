@@ -3,9 +3,9 @@
  * is the as-of instant's calendar day in the site's time zone.
  */
 import type { ForecastFinish, Milestone, MilestoneStatus, ScheduleMetrics } from '../shared/contract';
-import { dayInZone, dueDayAt, existedAt, isDoneAt } from './asOf';
+import { baselineDueDayAt, baselineInstant, dayInZone, dueDayAt, existedAt, isDoneAt } from './asOf';
 import { ratio } from './figure';
-import { compareKeys, startOfDayInZoneMs } from './flow';
+import { compareKeys } from './flow';
 import { dayNumber, isoDay, type DayNumber, type ProjectData, type Version, type WorkItem } from './model';
 import type { ProjectSettings } from './settings';
 
@@ -14,21 +14,6 @@ export function isOverdueAt(item: WorkItem, asOfMs: number, today: DayNumber): b
   if (!existedAt(item, asOfMs) || isDoneAt(item, asOfMs)) return false;
   const due = dueDayAt(item, asOfMs);
   return due !== null && due < today;
-}
-
-/**
- * The first due date the item ever had, as known at T: the due date it was created with, else the
- * first one set later (at or before T). Without due-date history, its due date.
- */
-function firstDueDayAt(item: WorkItem, asOfMs: number): DayNumber | null {
-  const changes = item.dueDateChanges;
-  if (changes.length === 0) return item.dueDay;
-  if (changes[0].from !== null) return changes[0].from;
-  for (const change of changes) {
-    if (change.atMs > asOfMs) break;
-    if (change.to !== null) return change.to;
-  }
-  return null;
 }
 
 function milestoneStatus(version: Version, openItems: number, today: DayNumber, p85Day: DayNumber | null): MilestoneStatus {
@@ -41,9 +26,7 @@ function milestoneStatus(version: Version, openItems: number, today: DayNumber, 
 
 export function schedule(project: ProjectData, settings: ProjectSettings, asOfMs: number, forecast?: ForecastFinish | null): ScheduleMetrics {
   const today = dayInZone(asOfMs, settings.timeZone);
-  // The baseline is the due date at the end of the baseline day (site zone); never later than T.
-  const baselineMs =
-    settings.baselineDay === null ? null : Math.min(startOfDayInZoneMs(settings.baselineDay + 1, settings.timeZone) - 1, asOfMs);
+  const baselineMs = baselineInstant(settings, asOfMs);
   const openByVersion = new Map<string, number>();
   const overdue: { key: string; due: DayNumber }[] = [];
   const slippedItems: { key: string; days: number }[] = [];
@@ -59,7 +42,7 @@ export function schedule(project: ProjectData, settings: ProjectSettings, asOfMs
       for (const versionId of item.fixVersionIds) openByVersion.set(versionId, (openByVersion.get(versionId) ?? 0) + 1);
     }
     if (due !== null) {
-      const baseline = baselineMs === null ? firstDueDayAt(item, asOfMs) : dueDayAt(item, baselineMs);
+      const baseline = baselineDueDayAt(item, asOfMs, baselineMs);
       if (baseline !== null && due > baseline) {
         slippedItems.push({ key: item.key, days: due - baseline });
         totalSlipDays += due - baseline;
