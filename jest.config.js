@@ -10,6 +10,7 @@ module.exports = {
       transform,
       roots: ['<rootDir>/src', '<rootDir>/local', '<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup-fast-check.ts'],
     },
     {
       displayName: 'e2e',

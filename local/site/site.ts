@@ -12,6 +12,7 @@ import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID } from '../constants';
 import { importDataset, jiraDatabaseHasData, openJiraDatabase, type JiraDatabase } from '../jira/db/database';
 import type { Dataset } from '../jira/dataset';
 import { createJiraApp, type JiraApp, type JiraKnobsPatch } from '../jira/server';
+import { siteAdministrator } from '../jira/server/access';
 import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
@@ -123,16 +124,9 @@ function simulatedDirectory(db: JiraDatabase): HostDirectory {
   const users = db
     .prepare('SELECT account_id AS accountId, display_name AS displayName, email AS emailAddress FROM users WHERE active = 1 ORDER BY display_name')
     .all() as HostUser[];
-  const admin = db
-    .prepare(
-      `SELECT u.account_id AS accountId FROM users u
-       WHERE u.active = 1 AND EXISTS (SELECT 1 FROM global_permissions g WHERE g.permission = 'ADMINISTER' AND (
-         (g.grantee_kind = 'user' AND g.grantee = u.account_id) OR
-         (g.grantee_kind = 'group' AND g.grantee IN (SELECT group_name FROM user_groups WHERE account_id = u.account_id))))
-       ORDER BY u.display_name LIMIT 1`,
-    )
-    .get() as { accountId: string } | undefined;
-  return { listUsers: () => users, defaultAccountId: () => admin?.accountId ?? users[0]?.accountId ?? '' };
+  // The same person the simulated Jira answers as when a request has no credentials.
+  const admin = siteAdministrator(db);
+  return { listUsers: () => users, defaultAccountId: () => admin?.account_id ?? users[0]?.accountId ?? '' };
 }
 
 /** Against a real site every call runs as the API token's owner: that is the only user there. */

@@ -104,3 +104,19 @@ test('mapWithConcurrency keeps order and never exceeds the limit', async () => {
   expect(results).toEqual([50, 10, 40, 20, 30, 0]);
   expect(peak).toBe(2);
 });
+
+test('maxConcurrent bounds the requests in flight through one client, across callers', async () => {
+  let inFlight = 0;
+  let peak = 0;
+  const requestJira: RequestJira = async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    inFlight--;
+    return json(200, { count: 1 })() as unknown as APIResponse;
+  };
+  const client = new JiraClient(requestJira, { maxConcurrent: 3 });
+  const answers = await Promise.all(Array.from({ length: 12 }, () => client.get(route`/rest/api/3/x`, countSchema)));
+  expect(answers).toHaveLength(12);
+  expect(peak).toBe(3);
+});

@@ -33,6 +33,8 @@ export interface JiraClientOptions {
   /** Injected for tests; defaults to real timers and Math.random. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Requests in flight at once through this client (Jira rate-limits bursts); unlimited by default. */
+  maxConcurrent?: number;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -43,6 +45,8 @@ export class JiraClient {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly requestJira: RequestJira,
@@ -91,10 +95,13 @@ export class JiraClient {
     for (let attempt = 1; ; attempt++) {
       let response: APIResponse | undefined;
       let networkError: unknown;
+      await this.acquireSlot();
       try {
         response = await this.requestJira(path, init);
       } catch (error) {
         networkError = error;
+      } finally {
+        this.releaseSlot();
       }
       if (response && response.ok) return response;
 
@@ -115,6 +122,23 @@ export class JiraClient {
       }
       await this.sleep(delayMs);
     }
+  }
+
+  /** Waits for a free request slot; the slot is not held while backing off between retries. */
+  private async acquireSlot(): Promise<void> {
+    const limit = this.options.maxConcurrent ?? Number.POSITIVE_INFINITY;
+    if (this.inFlight < limit) {
+      this.inFlight++;
+      return;
+    }
+    // The releasing request hands its slot straight to the next waiter, so inFlight never exceeds the limit.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   /** Jira's own hint when it gives one, else exponential backoff with full jitter. */

@@ -5,8 +5,11 @@ import { JiraClient } from './client';
 /** Retries stop in time for the invocation to answer (resolvers have 25 s, consumers more). */
 const remainingTimeMs = (): number => __getRuntime().lambdaContext.getRemainingTimeInMillis();
 
+/** Requests one invocation keeps in flight: enough to overlap latency, few enough not to trip Jira's burst limits. */
+const MAX_CONCURRENT_REQUESTS = 10;
+
 /** As the person the invocation runs for: Jira itself limits every answer to what they may browse. */
 export function jiraAsUser(): JiraClient {
-  return new JiraClient(api.asUser().requestJira, { remainingTimeMs });
+  return new JiraClient(api.asUser().requestJira, { remainingTimeMs, maxConcurrent: MAX_CONCURRENT_REQUESTS });
 }
 

@@ -130,7 +130,7 @@ export function authenticate(db: JiraDatabase, authorization: string | undefined
 }
 
 /** The first active user (in dataset order) holding ADMINISTER directly or through a group. */
-function siteAdministrator(db: JiraDatabase): UserRow | undefined {
+export function siteAdministrator(db: JiraDatabase): UserRow | undefined {
   return db
     .prepare(
       `SELECT ${USER_COLUMNS} FROM users u
