@@ -138,7 +138,7 @@ const statusOnlySchema = z.object({ id: z.string(), fields: z.object({ status: s
  * issues no longer show is read from any issue on the site that has it now. Null when none is visible
  * or the status is gone (Jira answers 400 for a status that does not exist).
  */
-async function statusCategoryOnSite(client: JiraClient, statusId: string): Promise<StatusCategory | null> {
+export async function statusCategoryOnSite(client: JiraClient, statusId: string): Promise<StatusCategory | null> {
   // Ids come from Jira's answers; anything else is never put into JQL.
   if (!/^\d+$/.test(statusId)) return null;
   try {

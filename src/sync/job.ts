@@ -21,14 +21,15 @@ import { bulkFetchChangelogs } from '../jira/changelogs';
 import { JiraClient, mapWithConcurrency } from '../jira/client';
 import { JiraBadRequestError } from '../jira/errors';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../jira/fields';
-import { metricIssueSchema, searchIssuePages, SEARCH_MAX_ID_ONLY, SEARCH_MAX_WITH_FIELDS, statusSchema, type JiraIssue } from '../jira/issues';
+import { metricIssueSchema, searchIssuePages, SEARCH_MAX_ID_ONLY, SEARCH_MAX_WITH_FIELDS, type JiraIssue } from '../jira/issues';
 import { jqlString } from '../jira/search';
 import { getProjectVersions } from '../jira/versions';
 import { issueWorklogs } from '../jira/worklogs';
 import type { ProjectData, StatusCategory, WorkItem, Worklog } from '../metrics/model';
 import { deleteProjectData, loadProjectData, loadProjectHead, saveProjectData, type ProjectDataSlot } from '../store/projectData';
 import { getSyncState, setSyncState, type SyncCursor, type SyncInProgress, type SyncState } from '../store/syncState';
-import { collectStatusCategories, issueFieldsFor, normalizeIssue, normalizeVersion, normalizeWorklog, statusCategoryFromKey, statusIdsIn } from './normalize';
+import { statusCategoryOnSite } from './fetchProject';
+import { collectStatusCategories, issueFieldsFor, normalizeIssue, normalizeVersion, normalizeWorklog, statusIdsIn } from './normalize';
 
 export interface SyncProject {
   key: string;
@@ -70,7 +71,6 @@ const CHANGELOG_FIELDS = ['status', 'duedate'];
 
 const issuePageSchema = z.object({ issues: z.array(metricIssueSchema), nextPageToken: z.string().optional(), isLast: z.boolean().optional() });
 const idOnlySchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
-const statusOnlySchema = z.object({ id: z.string(), fields: z.object({ status: statusSchema }) });
 
 /** Runs (or resumes) the project's sync until it is done or time runs low. */
 export async function runProjectSync(client: JiraClient, project: SyncProject, options: ProjectSyncOptions): Promise<ProjectSyncResult> {
@@ -344,19 +344,6 @@ export function compareIssueKeys(a: string, b: string): number {
   return projectA < projectB ? -1 : projectA > projectB ? 1 : numberA - numberB;
 }
 
-/** A status's category from any issue on the site in it now (Jira's /status is not among the app's endpoints). */
-async function statusCategoryOnSite(client: JiraClient, statusId: string): Promise<StatusCategory | null> {
-  if (!/^\d+$/.test(statusId)) return null;
-  try {
-    for await (const page of searchIssuePages(client, { jql: `status = ${statusId}`, fields: ['status'], pageSize: 1 }, statusOnlySchema)) {
-      return statusCategoryFromKey(page[0]?.fields.status.statusCategory?.key);
-    }
-    return null;
-  } catch (error) {
-    if (error instanceof JiraBadRequestError) return null;
-    throw error;
-  }
-}
 
 /** Counts requests (not retries) and forwards them to the caller's client, which keeps its retries. */
 class CountingClient extends JiraClient {
