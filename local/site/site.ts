@@ -189,7 +189,9 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
 
   const db = openJiraDatabase(options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'jira.sqlite'));
   if (!realJira) seedDatabase(db, options.dataset ?? { kind: 'keep' }, log);
-  const jira = createJiraApp({ db, knobs: options.knobs });
+  // Edits in the simulated Jira reach the app's product-event triggers, as Jira's webhooks do.
+  let deliverProductEvent: (eventType: string, payload: Record<string, unknown>) => void = () => undefined;
+  const jira = createJiraApp({ db, knobs: options.knobs, onProductEvent: (eventType, payload) => deliverProductEvent(eventType, payload) });
   const directory = tokenOwner ?? simulatedDirectory(db);
 
   const app = express();
@@ -234,6 +236,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   });
 
   wireBackgroundModules(runtime, manifest, functions, options);
+  deliverProductEvent = (eventType, payload) => void runtime.emitProductEvent(eventType, payload);
 
   // Invocations still running when the site closes are let finish, so none runs on a closed runtime.
   const running = new Set<Promise<unknown>>();

@@ -47,7 +47,12 @@ export interface JiraRequestContext {
   /** The site's IANA time zone (relative JQL dates, "today" for overdue versions). */
   timeZone: string;
   req: Request;
+  /** Sends a product event to the apps installed on the site (the local site's Forge runtime). */
+  emit: ProductEventListener;
 }
+
+/** A Jira product event as Forge delivers it to `trigger` modules: its type and payload. */
+export type ProductEventListener = (eventType: string, payload: Record<string, unknown>) => void;
 
 export type JiraReply = { status: 200; body: unknown } | { status: 204 };
 export const ok = (body: unknown): JiraReply => ({ status: 200, body });

@@ -9,7 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { JiraDatabase } from '../db/database';
 import { authenticate } from './access';
 import { Catalog } from './catalog';
-import { JiraHttpError, type JiraRequestContext, type JiraRoute } from './http';
+import { JiraHttpError, type JiraRequestContext, type JiraRoute, type ProductEventListener } from './http';
 import { FaultInjector, jiraKnobsPatchSchema, RequestCounter, type JiraKnobs, type JiraKnobsPatch } from './knobs';
 import { bulkFetchChangelogs } from './routes/changelogs';
 import { listFields } from './routes/fields';
@@ -21,6 +21,7 @@ import { myself, userGroups } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
 export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
+export type { ProductEventListener } from './http';
 export { DEFAULT_KNOBS } from './knobs';
 
 /** Every endpoint, in matching order (project/search before project/{projectIdOrKey}). */
@@ -52,6 +53,8 @@ export interface JiraAppOptions {
   knobs?: JiraKnobsPatch;
   /** The clock for JQL ("now", -7d) and edits; the real one by default. */
   now?: () => Date;
+  /** Told of each product event Jira would send apps (avi:jira:updated:issue after an edit). */
+  onProductEvent?: ProductEventListener;
 }
 
 export interface RequestCounts {
@@ -142,6 +145,7 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
           now: now(),
           timeZone: siteTimeZone(db),
           req,
+          emit: options.onProductEvent ?? (() => undefined),
         };
         const reply = route.handle(context);
         if (reply.status === 204) res.status(204).end();

@@ -56,6 +56,11 @@ export const editIssueRoute: JiraRoute = {
       throw forbidden('You do not have permission to edit issues in this project.');
     }
     editIssue(context, issue, parseBody(issueEditBody, context.req.body));
+    const project = context.db.prepare('SELECT id, key FROM projects WHERE id = ?').get(issue.project_id) as { id: number; key: string };
+    context.emit('avi:jira:updated:issue', {
+      issue: { id: String(issue.id), key: issue.key, fields: { project: { id: String(project.id), key: project.key } } },
+      atlassianId: context.access.user.account_id,
+    });
     return params.returnIssue ? ok(renderIssue(context, issue.id, [], params.expand ?? [])) : noContent();
   },
 };
