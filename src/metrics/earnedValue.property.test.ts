@@ -146,30 +146,12 @@ describe('earned value properties', () => {
     expect(withBudget).toBeGreaterThan(250);
   });
 
-  it('PV never decreases as T grows while the plan stays the same', () => {
+  /** PV at T and at a later instant, for random projects and settings built by `makeCase`; later >= earlier. */
+  function expectPvNeverDecreases(makeCase: (specs: ItemSpec[], s: SettingsSpec) => { p: ProjectData; planSettings: ProjectSettings }): void {
     let compared = 0;
     fc.assert(
       fc.property(fc.array(itemSpec, { maxLength: 12 }), settingsSpec, fc.nat({ max: 130 * 24 }), fc.nat({ max: 30 * 24 }), (specs, s, hour, laterBy) => {
-        const p = toProject(specs, [], { fixedPlan: true }, s.projectBudget);
-        const earlier = earnedValue(p, toSettings(s), START + hour * HOUR).pv;
-        const later = earnedValue(p, toSettings(s), START + (hour + laterBy) * HOUR).pv;
-        if (earlier.value === null) return;
-        compared++;
-        expect(later.value).not.toBeNull();
-        expect(later.value as number).toBeGreaterThanOrEqual(earlier.value - EPSILON);
-      }),
-      { numRuns: 500 },
-    );
-    expect(compared).toBeGreaterThan(150);
-  });
-
-  it('PV never decreases as T grows even when due dates move: it follows the baseline due dates', () => {
-    let compared = 0;
-    fc.assert(
-      fc.property(fc.array(itemSpec, { maxLength: 12 }), settingsSpec, fc.nat({ max: 130 * 24 }), fc.nat({ max: 30 * 24 }), (specs, s, hour, laterBy) => {
-        const p = toProject(specs, [], { fixedPlan: false }, null);
-        // No baseline finish: a package planned to it that later gets its own due date is re-planned.
-        const planSettings = { ...toSettings(s), projectBudget: null, baselineDay: null, baselineFinishDay: null };
+        const { p, planSettings } = makeCase(specs, s);
         const earlier = earnedValue(p, planSettings, START + hour * HOUR).pv;
         const later = earnedValue(p, planSettings, START + (hour + laterBy) * HOUR).pv;
         if (earlier.value === null) return;
@@ -180,6 +162,18 @@ describe('earned value properties', () => {
       { numRuns: 500 },
     );
     expect(compared).toBeGreaterThan(150);
+  }
+
+  it('PV never decreases as T grows while the plan stays the same', () => {
+    expectPvNeverDecreases((specs, s) => ({ p: toProject(specs, [], { fixedPlan: true }, s.projectBudget), planSettings: toSettings(s) }));
+  });
+
+  it('PV never decreases as T grows even when due dates move: it follows the baseline due dates', () => {
+    expectPvNeverDecreases((specs, s) => ({
+      p: toProject(specs, [], { fixedPlan: false }, null),
+      // No baseline finish: a package planned to it that later gets its own due date is re-planned.
+      planSettings: { ...toSettings(s), projectBudget: null, baselineDay: null, baselineFinishDay: null },
+    }));
   });
 
   it('AC is the sum of the items\' actual costs, budget variances cover the work packages, progress stays within 0..1', () => {

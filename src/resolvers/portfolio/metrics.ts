@@ -7,9 +7,9 @@ import { mapWithConcurrency, type JiraClient } from '../../jira/client';
 import { getFields, resolveMetricFields } from '../../jira/fields';
 import { searchAllProjects } from '../../jira/projects';
 import { getMyself } from '../../jira/users';
-import { computeProjectMetrics, portfolioMetrics, workload } from '../../metrics';
+import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../metrics';
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../metrics/settings';
-import type { PortfolioMetricsReport, PortfolioOverviewRequest, ProjectMetrics } from '../../shared/contract';
+import type { PortfolioMetricsReport, PortfolioOverviewRequest } from '../../shared/contract';
 import { fetchProjectData } from '../../sync/fetchProject';
 import { selectProjects } from './scope';
 
@@ -35,16 +35,11 @@ export async function readPortfolioMetrics(client: JiraClient, request: Portfoli
     return { project, metrics: computeProjectMetrics(project, settings, asOfMs, { forecast: true }), compliance: settings.compliance };
   });
 
-  const byPortfolio = new Map<string | null, { metrics: ProjectMetrics; compliance: number | null }[]>();
-  for (const entry of entries) {
-    const name = entry.project.portfolio;
-    byPortfolio.set(name, [...(byPortfolio.get(name) ?? []), entry]);
-  }
   return {
     asOf: new Date(asOfMs).toISOString(),
     viewer: { accountId: viewer.accountId, displayName: viewer.displayName },
     projects: entries.map((entry) => entry.metrics),
-    portfolios: [...byPortfolio.entries()].map(([name, members]) => portfolioMetrics(name, members)),
+    portfolios: [...groupByPortfolio(entries, (entry) => entry.project.portfolio)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, entries),
     workload: workload(data, DEFAULT_PORTFOLIO_SETTINGS, asOfMs),
   };
