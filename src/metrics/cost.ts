@@ -4,7 +4,7 @@
  * low AC can be told apart from missing rates.
  */
 import { dayInZone } from './asOf';
-import { dayOfInstant, type DayNumber, type ProjectData } from './model';
+import { dayOfInstant, type DayNumber, type ProjectData, type Worklog } from './model';
 import { itemTreeAt, type ItemTree } from './progress';
 import type { CostRates, ProjectSettings, RatePeriod } from './settings';
 
@@ -96,8 +96,22 @@ export function hourlyRateOn(rates: CostRates, accountId: string, day: DayNumber
   return rateOn(rates.projectDefault, day) ?? rateOn(rates.siteDefault, day);
 }
 
-/** Own actual cost per item of the tree, in one pass over the items and one over the worklogs. */
+const lastCosts = new WeakMap<ItemTree, { worklogs: Worklog[]; settings: ProjectSettings; result: ActualCostsByIndex }>();
+
+/**
+ * Own actual cost per item of the tree. Earned value and budget variance both need it; the tree is
+ * already for one T, so the last result is reused for the same worklogs and settings.
+ */
 export function actualCostsOfTree(tree: ItemTree, project: ProjectData, settings: ProjectSettings, asOfMs: number): ActualCostsByIndex {
+  const last = lastCosts.get(tree);
+  if (last && last.worklogs === project.worklogs && last.settings === settings) return last.result;
+  const result = computeActualCosts(tree, project, settings, asOfMs);
+  lastCosts.set(tree, { worklogs: project.worklogs, settings, result });
+  return result;
+}
+
+/** In one pass over the items and one over the worklogs. */
+function computeActualCosts(tree: ItemTree, project: ProjectData, settings: ProjectSettings, asOfMs: number): ActualCostsByIndex {
   const ownCost = new Float64Array(tree.items.length);
   const unratedWorklogAuthors: string[] = [];
   let unratedHours = 0;

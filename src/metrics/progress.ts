@@ -21,8 +21,22 @@ export interface ItemTree {
   hasChildren: Uint8Array;
 }
 
-/** The hierarchy as of T. Parent links are Jira's current ones (Jira keeps no history of them). */
+const lastTree = new WeakMap<ProjectData, { items: WorkItem[]; asOfMs: number; tree: ItemTree }>();
+
+/**
+ * The hierarchy as of T. Progress, earned value and budget variance of one computation all read it,
+ * so the last one built for a project is kept and reused for the same items and T.
+ */
 export function itemTreeAt(project: ProjectData, asOfMs: number): ItemTree {
+  const last = lastTree.get(project);
+  if (last && last.items === project.items && last.asOfMs === asOfMs) return last.tree;
+  const tree = buildItemTree(project, asOfMs);
+  lastTree.set(project, { items: project.items, asOfMs, tree });
+  return tree;
+}
+
+/** Parent links are Jira's current ones (Jira keeps no history of them). */
+function buildItemTree(project: ProjectData, asOfMs: number): ItemTree {
   const items: WorkItem[] = [];
   const indexOf = new Map<string, number>();
   for (const item of project.items) {
