@@ -2,3 +2,6 @@
 
 // Resolvers (one per UI surface)
 export { handler as portfolioResolver } from './resolvers/portfolio';
+
+// Background: scheduled sync, the sync queue's consumer, product events
+export { scheduledSync, syncConsumer, productEvent } from './sync/handlers';

@@ -1,5 +1,5 @@
 /**
- * The per-project sync job end to end: run as the app in Forge invocations against the simulated Jira
+ * The per-project sync job (issues, histories, versions) end to end: run as the app in Forge invocations against the simulated Jira
  * with the demo dataset, storing into the emulator's KVS. Faults, kills and pauses must not change what
  * ends up stored; edits, deletes and moves must show after the next run, at a cost that follows the change.
  */
@@ -67,11 +67,16 @@ const forget = (key: string) =>
     await deleteProjectData(key, 'staging');
     await deleteSyncState(key);
   });
-/** The whole project read in one go by fetchProjectData, in the job's canonical order. */
+/**
+ * The whole project read in one go by fetchProjectData, in the job's canonical order, without worklogs:
+ * the job reads issues, histories and versions; worklogs come from the round's site-wide worklog step
+ * (test/sync-rounds.test.ts covers the whole round).
+ */
 const fetchedNow = (project: SyncProject) =>
-  site.runtime.runAsInvocation({ accountId: null, timeoutMs: 120_000 }, async () =>
-    canonical(await fetchProjectData(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' })),
-  );
+  site.runtime.runAsInvocation({ accountId: null, timeoutMs: 120_000 }, async () => ({
+    ...canonical(await fetchProjectData(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' })),
+    worklogs: [],
+  }));
 
 /** A requestJira that fails every request after the first `n`, as a job killed there would. */
 const killAfter = (n: number) => (requestJira: RequestJira): RequestJira => {

@@ -52,6 +52,11 @@ export interface LocalSiteOptions {
    */
   scheduledTriggers?: 'timer' | 'manual';
   triggerSpeedup?: number;
+  /**
+   * Runs every scheduled trigger once as soon as the site is up (the app's hourly sync fills the
+   * snapshots the page reads), instead of waiting for the first interval. `pmo serve` turns it on.
+   */
+  syncOnStart?: boolean;
   log?: (line: string) => void;
 }
 
@@ -236,6 +241,11 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   });
 
   wireBackgroundModules(runtime, manifest, functions, options);
+  if (options.syncOnStart === true) {
+    for (const trigger of manifest.modules.scheduledTrigger) {
+      runtime.runScheduledTrigger(trigger.key).catch((error: unknown) => log(`Scheduled trigger ${trigger.key} failed at start: ${String(error)}`));
+    }
+  }
   deliverProductEvent = (eventType, payload) => void runtime.emitProductEvent(eventType, payload);
 
   // Invocations still running when the site closes are let finish, so none runs on a closed runtime.

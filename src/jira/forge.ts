@@ -13,3 +13,14 @@ export function jiraAsUser(): JiraClient {
   return new JiraClient(api.asUser().requestJira, { remainingTimeMs, maxConcurrent: MAX_CONCURRENT_REQUESTS });
 }
 
+
+/**
+ * As the app, for work no person started (scheduled syncs, queue consumers). Everything it reads must
+ * reach a person only through a check of what that person may browse.
+ */
+export function jiraAsApp(): JiraClient {
+  return new JiraClient(api.asApp().requestJira, { remainingTimeMs, maxConcurrent: MAX_CONCURRENT_REQUESTS });
+}
+
+/** The invocation's remaining time, for jobs that pause and re-queue themselves before it runs out. */
+export { remainingTimeMs };

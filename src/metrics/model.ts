@@ -49,6 +49,8 @@ export interface WorkItem {
   storyPoints: number | null;
   originalEstimateSeconds: number | null;
   remainingEstimateSeconds: number | null;
+  /** Jira's total of the item's worklogs (timespent); the sync checks its stored worklogs against it. */
+  timeSpentSeconds?: number | null;
   /** The app's Planned budget field (in the site currency). */
   plannedBudget: number | null;
   /** The app's Actual cost field (in the site currency). */
@@ -64,6 +66,9 @@ export interface WorkItem {
 }
 
 export interface Worklog {
+  /** Jira's worklog id and issue id, when read from Jira: the sync merges worklogs by them. */
+  id?: string;
+  issueId?: string;
   issueKey: string;
   authorAccountId: string;
   startedMs: number;

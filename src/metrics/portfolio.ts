@@ -2,17 +2,25 @@
  * A portfolio's figures from its projects' metrics: earned value sums with the indices recomputed from
  * them, projects by health, and where each project stands among its peers (benchmarks).
  */
-import type { Figure, PortfolioMetrics, ProjectBenchmark, ProjectMetrics, Rag } from '../shared/contract';
+import type { EarnedValueMetrics, Figure, FlowMetrics, PortfolioMetrics, ProjectBenchmark, Rag } from '../shared/contract';
 import { figure, notAvailable, ratio } from './figure';
 
+/** What a roll-up reads of a project's metrics: full metrics and snapshot summaries both have it. */
+export interface RolledUpMetrics {
+  projectKey: string;
+  earnedValue: Pick<EarnedValueMetrics, 'bac' | 'pv' | 'ev' | 'ac' | 'spi' | 'cpi'>;
+  flow: Pick<FlowMetrics, 'cycleTimeDays' | 'weeklyThroughput'>;
+  health: { rag: Rag };
+}
+
 export interface PortfolioProject {
-  metrics: ProjectMetrics;
+  metrics: RolledUpMetrics;
   /** Share of the project's items passing the compliance rules, 0..1; null when no rules run. */
   compliance: number | null;
 }
 
 /** Why a project is left out of the portfolio's BAC, PV, EV and AC sums, or null when it is in them. */
-function reasonLeftOut(metrics: ProjectMetrics): string | null {
+function reasonLeftOut(metrics: RolledUpMetrics): string | null {
   const { bac, pv, ev, ac } = metrics.earnedValue;
   // All four or none: sums over different sets of projects would make SPI and CPI meaningless.
   for (const [label, value] of [['BAC', bac], ['PV', pv], ['EV', ev], ['AC', ac]] as const) {
@@ -117,7 +125,7 @@ function sameOrBelow(sorted: readonly number[], value: number): number {
 }
 
 /** Mean of the weekly throughput over the history window. */
-function meanWeeklyThroughput(metrics: ProjectMetrics): Figure {
+function meanWeeklyThroughput(metrics: RolledUpMetrics): Figure {
   const weeks = metrics.flow.weeklyThroughput;
   if (weeks.length === 0) return notAvailable('no weeks of throughput history');
   let done = 0;

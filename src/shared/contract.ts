@@ -102,6 +102,11 @@ export interface PortfolioMetricsReport {
 export interface ResolverDefinitions {
   'portfolio/overview': { payload: PortfolioOverviewRequest; data: PortfolioOverview };
   'portfolio/metrics': { payload: PortfolioOverviewRequest; data: PortfolioMetricsReport };
+  /** The page's one read: every visible project's latest snapshot, never Jira in bulk. */
+  'portfolio/page': { payload: PortfolioPageRequest; data: PortfolioPage };
+  /** Queues a sync of every project the viewer may browse; answers the round's progress. */
+  'sync/refresh': { payload: Record<string, never>; data: SyncProgress };
+  'sync/progress': { payload: SyncProgressRequest; data: SyncProgress };
 }
 
 export type ResolverKey = keyof ResolverDefinitions;
@@ -324,4 +329,71 @@ export interface PortfolioMetrics {
   cpi: Figure;
   byHealth: Record<Rag, number>;
   benchmarks: ProjectBenchmark[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots and sync: what the background jobs keep (docs/sync.md) and the page reads.
+
+/** The part of a project's metrics the portfolio page shows: small and of the same size for any project. */
+export interface ProjectMetricsSummary {
+  projectKey: string;
+  asOf: string;
+  progress: Omit<ProgressMetrics, 'byEpic'>;
+  earnedValue: Omit<EarnedValueMetrics, 'workPackages' | 'unscheduledPackages' | 'dataProblems'> & { dataProblemCount: number };
+  schedule: Pick<ScheduleMetrics, 'overdueCount' | 'overdueShare' | 'totalSlipDays' | 'forecast'> & {
+    /** Milestones at risk or overdue. */
+    milestonesAtRisk: number;
+  };
+  flow: Omit<FlowMetrics, 'agingWip'> & { agingWipCount: number };
+  quality: QualityMetrics;
+  risk: { flagged: number; blocked: number; overdueHighPriority: number; unassignedInProgress: number };
+  health: HealthMetrics;
+}
+
+/** How fresh a project's snapshot is. */
+export interface SnapshotStatus {
+  /** When its metrics were computed (ISO 8601); null until the first sync completes. */
+  computedAt: string | null;
+  /** When Jira was last read completely for it. */
+  syncedAt: string | null;
+  /** Set while the latest sync failed: the figures shown are the last good ones. */
+  stale: { reason: string; since: string } | null;
+}
+
+export interface PortfolioPageRow {
+  project: PortfolioProject;
+  /** Null until the project's first sync completes. */
+  metrics: ProjectMetricsSummary | null;
+  status: SnapshotStatus;
+}
+
+export interface PortfolioPageRequest {
+  filter?: PortfolioFilter;
+}
+
+export interface PortfolioPage {
+  viewer: { accountId: string };
+  rows: PortfolioPageRow[];
+  /** One roll-up per portfolio (name null: the projects without one). */
+  portfolios: PortfolioMetrics[];
+  total: PortfolioMetrics;
+  /** The latest sync round, null before the first one. */
+  sync: SyncProgress | null;
+}
+
+/** One sync round: a job per project, counted as they finish. */
+export interface SyncProgress {
+  roundId: string;
+  /** 'schedule': the hourly trigger; 'refresh': someone's Refresh now. */
+  trigger: 'schedule' | 'refresh';
+  startedAt: string;
+  total: number;
+  /** Jobs finished, failed ones included. */
+  done: number;
+  failed: number;
+  finished: boolean;
+}
+
+export interface SyncProgressRequest {
+  roundId: string;
 }

@@ -7,9 +7,8 @@
  * - Later runs ('incremental'): issues with `updated >= watermark - overlap`, merged by id and key into
  *   the stored data; at most every fullPassEveryMs also an ids-only pass over the whole project that
  *   drops items gone from it (deleted, moved) and reads any it is missing.
- * - Worklogs are read per changed issue (issue/{key}/worklog, only for issues with time spent) and
- *   replace that issue's worklogs wholesale: exact, idempotent, and it sees deletions, which
- *   worklog/updated (site-wide, blind to the last minute and to deletes) would not.
+ * - Worklogs are not read here: the site-wide worklog step (src/sync/worklogStep.ts) reads them for every
+ *   project at once and src/sync/finish.ts merges them, so a re-read item keeps its stored worklogs.
  *
  * Every step is idempotent (merging replaces by key), and the checkpoint in the sync state is saved
  * only after the data it describes: a run interrupted anywhere and run again re-reads at most one batch
@@ -24,12 +23,11 @@ import { getFields, resolveMetricFields, type MetricFieldIds } from '../jira/fie
 import { metricIssueSchema, searchIssuePages, SEARCH_MAX_ID_ONLY, SEARCH_MAX_WITH_FIELDS, type JiraIssue } from '../jira/issues';
 import { jqlString } from '../jira/search';
 import { getProjectVersions } from '../jira/versions';
-import { issueWorklogs } from '../jira/worklogs';
 import type { ProjectData, StatusCategory, WorkItem, Worklog } from '../metrics/model';
 import { deleteProjectData, loadProjectData, loadProjectHead, saveProjectData, type ProjectDataSlot } from '../store/projectData';
 import { getSyncState, setSyncState, type SyncCursor, type SyncInProgress, type SyncState } from '../store/syncState';
 import { statusCategoryOnSite } from './fetchProject';
-import { collectStatusCategories, issueFieldsFor, normalizeIssue, normalizeVersion, normalizeWorklog, statusIdsIn } from './normalize';
+import { collectStatusCategories, issueFieldsFor, normalizeIssue, normalizeVersion, statusIdsIn } from './normalize';
 
 export interface SyncProject {
   key: string;
@@ -46,7 +44,7 @@ export interface ProjectSyncOptions {
   /** The invocation's remaining time; the job pauses, checkpoint saved, when it runs low. */
   remainingTimeMs?: () => number;
   fieldIds?: MetricFieldIds;
-  /** Per-issue worklog requests in flight at once. */
+  /** Status lookups in flight at once. */
   concurrency?: number;
   /** Issues read per checkpoint (changelogs are fetched for a whole batch in one bulkfetch). */
   batchIssues?: number;
@@ -240,26 +238,11 @@ class SyncJob {
     return next;
   }
 
-  /** Reads the batch's histories and worklogs, normalizes it, merges it into `data` and saves. */
+  /** Reads the batch's histories, normalizes it, merges it into `data` and saves. */
   private async mergeBatch(data: ProjectData, issues: readonly JiraIssue[], slot: ProjectDataSlot): Promise<ProjectData> {
     if (issues.length === 0) return data;
-    const fieldIds = await this.metricFields();
-    const histories = await bulkFetchChangelogs(this.client, issues.map((issue) => issue.id), CHANGELOG_FIELDS);
-    collectStatusCategories(issues, this.categories);
-    const unseen = [...statusIdsIn(histories.values())].filter((id) => !this.categories.has(id));
-    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
-    const found = await mapWithConcurrency(unseen, concurrency, (id) => statusCategoryOnSite(this.client, id));
-    unseen.forEach((id, index) => {
-      const category = found[index];
-      if (category !== null) this.categories.set(id, category);
-    });
-    const logged = issues.filter((issue) => (issue.fields.timespent ?? 0) > 0);
-    const read = await mapWithConcurrency(logged, concurrency, (issue) => issueWorklogs(this.client, issue.key));
-    const worklogsById = new Map(logged.map((issue, index) => [issue.id, read[index]]));
-
-    const items = issues.map((issue) => normalizeIssue(issue, fieldIds, this.categories, histories.get(issue.id) ?? []));
-    const worklogs = issues.flatMap((issue) => (worklogsById.get(issue.id) ?? []).map((worklog) => normalizeWorklog(worklog, issue.key)));
-    const merged = mergeItems(data, items, worklogs);
+    const items = await normalizeBatch(this.client, issues, await this.metricFields(), this.categories, this.options.concurrency ?? DEFAULT_CONCURRENCY);
+    const merged = mergeItems(data, items);
     await saveProjectData(merged, slot, this.options.nowMs);
     this.changedItems += items.length;
     return merged;
@@ -302,21 +285,50 @@ class SyncJob {
   }
 }
 
-/** Replaces stored items with the same id (a moved issue keeps its id) or key, worklogs included. */
-export function mergeItems(data: ProjectData, items: readonly WorkItem[], worklogs: readonly Worklog[]): ProjectData {
+/**
+ * A batch of searched issues as work items: their status and due-date histories in one bulkfetch, the
+ * category of every status they name (learnt into `categories`, looked up on the site when unseen).
+ */
+export async function normalizeBatch(
+  client: JiraClient,
+  issues: readonly JiraIssue[],
+  fieldIds: MetricFieldIds,
+  categories: Map<string, StatusCategory>,
+  concurrency = DEFAULT_CONCURRENCY,
+): Promise<WorkItem[]> {
+  const histories = await bulkFetchChangelogs(client, issues.map((issue) => issue.id), CHANGELOG_FIELDS);
+  collectStatusCategories(issues, categories);
+  const unseen = [...statusIdsIn(histories.values())].filter((id) => !categories.has(id));
+  const found = await mapWithConcurrency(unseen, concurrency, (id) => statusCategoryOnSite(client, id));
+  unseen.forEach((id, index) => {
+    const category = found[index];
+    if (category !== null) categories.set(id, category);
+  });
+  return issues.map((issue) => normalizeIssue(issue, fieldIds, categories, histories.get(issue.id) ?? []));
+}
+
+/**
+ * Replaces stored items with the same id (a moved issue keeps its id) or key. Worklogs stay with their
+ * item, re-keyed when its key changed; `worklogs`, when given, replace the worklogs of the items merged.
+ */
+export function mergeItems(data: ProjectData, items: readonly WorkItem[], worklogs?: readonly Worklog[]): ProjectData {
   const ids = new Set(items.map((item) => item.id));
   const keys = new Set(items.map((item) => item.key));
-  const replaced = new Set(keys);
+  const newKeyById = new Map(items.map((item) => [item.id, item.key]));
+  const newKeyByOldKey = new Map<string, string>();
   const kept = data.items.filter((item) => {
     const goes = ids.has(item.id) || keys.has(item.key);
-    if (goes) replaced.add(item.key);
+    if (goes) newKeyByOldKey.set(item.key, newKeyById.get(item.id) ?? item.key);
     return !goes;
   });
-  return canonical({
-    ...data,
-    items: [...kept, ...items],
-    worklogs: [...data.worklogs.filter((worklog) => !replaced.has(worklog.issueKey)), ...worklogs],
-  });
+  const replaced = (worklog: Worklog) => newKeyByOldKey.has(worklog.issueKey) || keys.has(worklog.issueKey);
+  const carried = worklogs
+    ? data.worklogs.filter((worklog) => !replaced(worklog))
+    : data.worklogs.map((worklog) => {
+        const key = (worklog.issueId !== undefined ? newKeyById.get(worklog.issueId) : undefined) ?? newKeyByOldKey.get(worklog.issueKey);
+        return key === undefined || key === worklog.issueKey ? worklog : { ...worklog, issueKey: key };
+      });
+  return canonical({ ...data, items: [...kept, ...items], worklogs: [...carried, ...(worklogs ?? [])] });
 }
 
 /**

@@ -122,6 +122,7 @@ describe('normalizeIssue', () => {
       storyPoints: 5,
       originalEstimateSeconds: 28_800,
       remainingEstimateSeconds: 7_200,
+      timeSpentSeconds: 21_600,
       plannedBudget: 12_000.5,
       actualCost: 3_000,
       flagged: true,
@@ -337,7 +338,14 @@ describe('worklogs and versions', () => {
       id: '100',
       issueId: '10007',
     });
-    expect(normalizeWorklog(worklog, 'APP-7')).toEqual({ issueKey: 'APP-7', authorAccountId: 'u-1', startedMs: Date.UTC(2026, 0, 5, 7, 30), seconds: 5_400 });
+    expect(normalizeWorklog(worklog, 'APP-7')).toEqual({
+      id: '100',
+      issueId: '10007',
+      issueKey: 'APP-7',
+      authorAccountId: 'u-1',
+      startedMs: Date.UTC(2026, 0, 5, 7, 30),
+      seconds: 5_400,
+    });
     const { author: _author, ...anonymous } = worklog;
     expect(normalizeWorklog(anonymous, 'APP-7').authorAccountId).toBe('u-2');
   });

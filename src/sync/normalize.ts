@@ -240,6 +240,7 @@ export function normalizeIssue(
       storyPoints: numberValue(customValue(fields, fieldIds.storyPoints)),
       originalEstimateSeconds: fields.timeoriginalestimate,
       remainingEstimateSeconds: fields.timeestimate,
+      timeSpentSeconds: fields.timespent ?? null,
       plannedBudget: numberValue(customValue(fields, fieldIds.plannedBudget)),
       actualCost: numberValue(customValue(fields, fieldIds.actualCost)),
       // Flagged is a checkbox list: flagged when any option (Impediment) is ticked.
@@ -254,8 +255,11 @@ export function normalizeIssue(
   }
 }
 
-export function normalizeWorklog(worklog: JiraWorklog, issueKey: string): Worklog {
+export function normalizeWorklog(worklog: JiraWorklog, issueKey: string, issueId?: string): Worklog {
+  const onIssue = worklog.issueId ?? issueId;
   return {
+    id: worklog.id,
+    ...(onIssue !== undefined ? { issueId: onIssue } : {}),
     issueKey,
     // Jira leaves out the author of a deleted account; the last editor is the best stand-in.
     authorAccountId: worklog.author?.accountId ?? worklog.updateAuthor?.accountId ?? '',

@@ -1,0 +1,126 @@
+/**
+ * Per-project metric snapshots (latest) and their daily history, in Forge custom entities declared
+ * in manifest.yml (app.storage.entities). Layout and limits: docs/storage.md.
+ *
+ * - `project-snapshot`, one per project (key: project key): the page row, the metrics summary and the
+ *   freshness. A few KB whatever the project's size, so the page reads 100 projects per query.
+ *   Indexed by project key (the page), by portfolio and by health (filters and alerts).
+ * - `project-history`, one per project and day (key: `KEY#day`): the day's headline figures, kept
+ *   HISTORY_DAYS, indexed by project and day for trends.
+ */
+import { kvs, WhereConditions } from '@forge/kvs';
+import type { PortfolioProject, ProjectMetricsSummary, Rag, SnapshotStatus } from '../shared/contract';
+
+export const SNAPSHOT_ENTITY = 'project-snapshot';
+export const HISTORY_ENTITY = 'project-history';
+/** Two years of days. */
+export const HISTORY_DAYS = 731;
+/** Forge's largest query page. */
+const QUERY_LIMIT = 100;
+
+/** What one project's snapshot holds (entity attributes; ms instants are floats: integers are 32-bit). */
+export interface ProjectSnapshot {
+  projectKey: string;
+  projectId: string;
+  /** The portfolio's name, '' for none (an index partition cannot be null). */
+  portfolio: string;
+  /** RAG, or 'none' before the first metrics. */
+  health: Rag | 'none';
+  row: PortfolioProject;
+  metrics: ProjectMetricsSummary | null;
+  status: SnapshotStatus;
+  /** The sync round that last wrote it, finished or failed. */
+  roundId: string;
+  updatedAtMs: number;
+}
+
+/** One day's headline figures of a project. */
+export interface HistoryPoint {
+  projectKey: string;
+  /** Days since 1970-01-01 (UTC). */
+  day: number;
+  figures: {
+    rag: Rag;
+    progress: number | null;
+    bac: number | null;
+    pv: number | null;
+    ev: number | null;
+    ac: number | null;
+    spi: number | null;
+    cpi: number | null;
+    overdueCount: number;
+    wip: number;
+  };
+}
+
+const snapshots = () => kvs.entity<ProjectSnapshot>(SNAPSHOT_ENTITY);
+const history = () => kvs.entity<HistoryPoint>(HISTORY_ENTITY);
+
+export function getSnapshot(projectKey: string): Promise<ProjectSnapshot | undefined> {
+  return snapshots().get(projectKey);
+}
+
+export async function setSnapshot(snapshot: ProjectSnapshot): Promise<void> {
+  await snapshots().set(snapshot.projectKey, snapshot);
+}
+
+export async function deleteSnapshot(projectKey: string): Promise<void> {
+  await snapshots().delete(projectKey);
+}
+
+/** Every snapshot, by project key: one platform call per 100 projects. */
+export async function listSnapshots(): Promise<ProjectSnapshot[]> {
+  const found: ProjectSnapshot[] = [];
+  let cursor: string | undefined;
+  do {
+    let query = snapshots().query().index('projectKey').limit(QUERY_LIMIT);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany();
+    found.push(...page.results.map((result) => result.value));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}
+
+/** The snapshots of one portfolio ('' for the projects without one), or of one health. */
+export async function listSnapshotsBy(index: 'by-portfolio' | 'by-health', value: string): Promise<ProjectSnapshot[]> {
+  const found: ProjectSnapshot[] = [];
+  let cursor: string | undefined;
+  do {
+    let query = snapshots().query().index(index, { partition: [value] }).limit(QUERY_LIMIT);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany();
+    found.push(...page.results.map((result) => result.value));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}
+
+export const historyKey = (projectKey: string, day: number): string => `${projectKey}#${day}`;
+
+/** Writes (or rewrites: the last computation of a day wins) the day's point and drops points older than two years. */
+export async function recordHistory(point: HistoryPoint): Promise<void> {
+  await history().set(historyKey(point.projectKey, point.day), point);
+  const expired = await history()
+    .query()
+    .index('by-project-day', { partition: [point.projectKey] })
+    .where(WhereConditions.lessThan(point.day - HISTORY_DAYS + 1))
+    .limit(QUERY_LIMIT)
+    .getMany();
+  // Normally none, or the one day that just fell out; a backlog goes a page per write.
+  await Promise.all(expired.results.map((result) => history().delete(result.key)));
+}
+
+/** The project's points from `fromDay` on, oldest first. */
+export async function readHistory(projectKey: string, fromDay: number): Promise<HistoryPoint[]> {
+  const found: HistoryPoint[] = [];
+  let cursor: string | undefined;
+  do {
+    let query = history().query().index('by-project-day', { partition: [projectKey] }).where(WhereConditions.greaterThanEqualTo(fromDay)).limit(QUERY_LIMIT);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany();
+    found.push(...page.results.map((result) => result.value));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}

@@ -1,0 +1,228 @@
+/**
+ * The sync rounds' bookkeeping in Forge KVS (key space `sync:`), plus the per-project worklog inbox
+ * (`project:{KEY}:inbox:`). See docs/sync.md for how a round runs.
+ *
+ * - `sync:round:{id}`: the round (who started it, its projects, the site's metric fields).
+ * - `sync:round:{id}:step:{issues|worklogs}`: a site-wide step is done (or gave up, with the reason).
+ * - `sync:round:{id}:synced:{KEY}` / `:done:{KEY}`: a project's own reads are done / its snapshot is
+ *   written (or its failure recorded). Marks are separate keys so concurrent jobs never write one value.
+ * - `sync:latest`: the latest round's id, for the page.
+ * - `sync:dirty:{KEY}`: a product event said the project changed; the next round takes it first.
+ * - `sync:issues` / `sync:worklogs`: where the site-wide issue and worklog steps resume.
+ * - `project:{KEY}:issues:` / `project:{KEY}:inbox:`: what those steps read for the project, waiting for
+ *   its finish to merge it.
+ */
+import { kvs, WhereConditions } from '@forge/kvs';
+import type { SyncProgress } from '../shared/contract';
+import type { MetricFieldIds } from '../jira/fields';
+import type { StatusCategory, WorkItem, Worklog } from '../metrics/model';
+import type { ProjectIdentity } from '../metrics/summary';
+
+export type RoundTrigger = SyncProgress['trigger'];
+
+export interface SyncRound {
+  roundId: string;
+  trigger: RoundTrigger;
+  startedMs: number;
+  /** Who pressed Refresh now; null for the schedule. */
+  requestedBy: string | null;
+  projectKeys: string[];
+  /** The site's metric fields, looked up once for the whole round. */
+  fieldIds: MetricFieldIds | null;
+}
+
+export interface DoneMark {
+  atMs: number;
+  /** Why the project's sync failed; null when its snapshot was written. */
+  failure: string | null;
+}
+
+export interface WorklogSyncState {
+  /** worklog/updated's `since` for the next page (epoch ms); 0 before the first complete read. */
+  sinceMs: number;
+  /** Set while a round's step is under way: the pages it has merged so far. */
+  roundId: string | null;
+  pagesRead: number;
+}
+
+export interface IssueScanState {
+  /** The instant the next issue step reads from (less the overlap); null before the first round. */
+  sinceMs: number | null;
+  /** A step under way: where it reads from and the next page. */
+  run: { roundId: string; startedMs: number; fromMs: number; nextPageToken: string | null } | null;
+  /** Status id -> category, learnt across rounds. */
+  statusCategories: Record<string, StatusCategory>;
+}
+
+/** Issues the site-wide step read for one project, waiting to be merged. */
+export interface IssueInbox {
+  items: WorkItem[];
+}
+
+/** Worklogs the site-wide step found for one project's issues, waiting to be merged. */
+export interface WorklogInbox {
+  worklogs: Worklog[];
+}
+
+const QUERY_LIMIT = 100;
+const roundKey = (roundId: string): string => `sync:round:${roundId}`;
+const syncedKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:synced:${projectKey}`;
+const doneKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:done:${projectKey}`;
+const dirtyPrefix = 'sync:dirty:';
+const LATEST_KEY = 'sync:latest';
+const WORKLOGS_KEY = 'sync:worklogs';
+const ISSUES_KEY = 'sync:issues';
+const inboxPrefix = (projectKey: string): string => `project:${projectKey}:inbox:`;
+const issueInboxPrefix = (projectKey: string): string => `project:${projectKey}:issues:`;
+
+/** Every key under a prefix, with values, following the cursor (100 a call). */
+async function keysWithPrefix<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+  const found: { key: string; value: T }[] = [];
+  let cursor: string | undefined;
+  do {
+    let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(QUERY_LIMIT);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany<T>();
+    found.push(...page.results);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return found;
+}
+
+/** The latest round in one small value: the page reads it with its snapshots in one call. */
+export interface LatestRound {
+  roundId: string;
+  trigger: RoundTrigger;
+  startedMs: number;
+  requestedBy: string | null;
+  total: number;
+}
+
+export async function createRound(round: SyncRound): Promise<void> {
+  await kvs.set(roundKey(round.roundId), round);
+  const latest: LatestRound = { roundId: round.roundId, trigger: round.trigger, startedMs: round.startedMs, requestedBy: round.requestedBy, total: round.projectKeys.length };
+  await kvs.set(LATEST_KEY, latest);
+}
+
+export function getRound(roundId: string): Promise<SyncRound | undefined> {
+  return kvs.get<SyncRound>(roundKey(roundId));
+}
+
+export async function getLatestRound(): Promise<LatestRound | null> {
+  return (await kvs.get<LatestRound>(LATEST_KEY)) ?? null;
+}
+
+const stepKey = (roundId: string, step: 'issues' | 'worklogs'): string => `${roundKey(roundId)}:step:${step}`;
+
+/** A site-wide step is done (with the reason when it gave up). Its own key: the two steps finish concurrently. */
+export async function markStepDone(roundId: string, step: 'issues' | 'worklogs', atMs: number, error: string | null): Promise<void> {
+  await kvs.set(stepKey(roundId, step), { atMs, error });
+}
+
+/** Both site-wide steps of the round, once both are done; null while either runs. */
+export async function stepsDone(roundId: string): Promise<{ errors: string[] } | null> {
+  const [issues, worklogs] = await Promise.all([
+    kvs.get<{ atMs: number; error: string | null }>(stepKey(roundId, 'issues')),
+    kvs.get<{ atMs: number; error: string | null }>(stepKey(roundId, 'worklogs')),
+  ]);
+  if (!issues || !worklogs) return null;
+  return { errors: [issues.error, worklogs.error].filter((error): error is string => error !== null) };
+}
+
+const troubleKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:trouble:${projectKey}`;
+
+/** A site-wide step could not read some of the project's data this round: its snapshot will say why. */
+export async function markTrouble(roundId: string, projectKey: string, reason: string): Promise<void> {
+  await kvs.set(troubleKey(roundId, projectKey), { reason });
+}
+
+export async function troubleOf(roundId: string, projectKey: string): Promise<string | null> {
+  return (await kvs.get<{ reason: string }>(troubleKey(roundId, projectKey)))?.reason ?? null;
+}
+
+/** The mark carries the project, so whoever finishes it later needs no other read. */
+export async function markSynced(roundId: string, project: ProjectIdentity, atMs: number): Promise<void> {
+  await kvs.set(syncedKey(roundId, project.key), { atMs, project });
+}
+
+export async function syncedProjects(roundId: string): Promise<ProjectIdentity[]> {
+  return (await keysWithPrefix<{ atMs: number; project: ProjectIdentity }>(`${roundKey(roundId)}:synced:`)).map(({ value }) => value.project);
+}
+
+export async function markDone(roundId: string, projectKey: string, mark: DoneMark): Promise<void> {
+  await kvs.set(doneKey(roundId, projectKey), mark);
+}
+
+export async function doneMarks(roundId: string): Promise<Map<string, DoneMark>> {
+  const prefix = `${roundKey(roundId)}:done:`;
+  return new Map((await keysWithPrefix<DoneMark>(prefix)).map(({ key, value }) => [key.slice(prefix.length), value]));
+}
+
+export function progressOf(round: SyncRound, done: ReadonlyMap<string, DoneMark>): SyncProgress {
+  const inRound = round.projectKeys.filter((key) => done.has(key));
+  const failed = inRound.filter((key) => done.get(key)?.failure !== null).length;
+  return {
+    roundId: round.roundId,
+    trigger: round.trigger,
+    startedAt: new Date(round.startedMs).toISOString(),
+    total: round.projectKeys.length,
+    done: inRound.length,
+    failed,
+    finished: inRound.length >= round.projectKeys.length,
+  };
+}
+
+export async function roundProgress(roundId: string): Promise<SyncProgress | null> {
+  const round = await getRound(roundId);
+  return round ? progressOf(round, await doneMarks(roundId)) : null;
+}
+
+export async function markDirty(projectKey: string, atMs: number): Promise<void> {
+  await kvs.set(`${dirtyPrefix}${projectKey}`, { atMs });
+}
+
+/** Project key -> when it was first marked dirty since its last round. */
+export async function dirtyProjects(): Promise<Map<string, number>> {
+  return new Map((await keysWithPrefix<{ atMs: number }>(dirtyPrefix)).map(({ key, value }) => [key.slice(dirtyPrefix.length), value.atMs]));
+}
+
+export async function clearDirty(projectKeys: readonly string[]): Promise<void> {
+  await Promise.all(projectKeys.map((key) => kvs.delete(`${dirtyPrefix}${key}`)));
+}
+
+export async function getIssueScanState(): Promise<IssueScanState> {
+  return (await kvs.get<IssueScanState>(ISSUES_KEY)) ?? { sinceMs: null, run: null, statusCategories: {} };
+}
+
+export async function setIssueScanState(state: IssueScanState): Promise<void> {
+  await kvs.set(ISSUES_KEY, state);
+}
+
+export async function addToIssueInbox(projectKey: string, part: string, inbox: IssueInbox): Promise<void> {
+  await kvs.set(`${issueInboxPrefix(projectKey)}${part}`, inbox);
+}
+
+export async function readIssueInbox(projectKey: string): Promise<{ key: string; value: IssueInbox }[]> {
+  return keysWithPrefix<IssueInbox>(issueInboxPrefix(projectKey));
+}
+
+export async function getWorklogSyncState(): Promise<WorklogSyncState> {
+  return (await kvs.get<WorklogSyncState>(WORKLOGS_KEY)) ?? { sinceMs: 0, roundId: null, pagesRead: 0 };
+}
+
+export async function setWorklogSyncState(state: WorklogSyncState): Promise<void> {
+  await kvs.set(WORKLOGS_KEY, state);
+}
+
+/** `part` orders a project's inbox entries: later parts hold later edits. */
+export async function addToInbox(projectKey: string, part: string, inbox: WorklogInbox): Promise<void> {
+  await kvs.set(`${inboxPrefix(projectKey)}${part}`, inbox);
+}
+
+export async function readInbox(projectKey: string): Promise<{ key: string; value: WorklogInbox }[]> {
+  return keysWithPrefix<WorklogInbox>(inboxPrefix(projectKey));
+}
+
+export async function deleteInboxEntries(keys: readonly string[]): Promise<void> {
+  await Promise.all(keys.map((key) => kvs.delete(key)));
+}

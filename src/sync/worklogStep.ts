@@ -1,0 +1,121 @@
+/**
+ * The site-wide worklog step of a sync round: every worklog created or edited since the last step,
+ * read with worklog/updated (1000 ids a page) + worklog/list (1000 worklogs a request), which costs
+ * the same for the whole site as per-issue reads would for a few issues. Each worklog goes to the
+ * inbox of its issue's project (found by one ids-only search per page); src/sync/finish.ts merges it.
+ *
+ * Resumable: after each page is in the inboxes the watermark moves to the page's `until`, so a step
+ * stopped anywhere re-reads at most one page, and merging by worklog id makes the re-read harmless.
+ * Deleted worklogs are not listed by worklog/updated: their issue's timespent changes, and finish.ts
+ * re-reads any issue whose stored worklogs do not add up to it.
+ */
+import { z } from 'zod';
+import type { JiraClient } from '../jira/client';
+import { searchIssuePages, SEARCH_MAX_ID_ONLY } from '../jira/issues';
+import { JiraError } from '../jira/errors';
+import { listWorklogs, worklogUpdatedPages, type ChangedWorklogPage, type JiraWorklog } from '../jira/worklogs';
+import type { Worklog } from '../metrics/model';
+import { addToInbox, getWorklogSyncState, setWorklogSyncState } from '../store/syncRounds';
+import { chunkBySize } from './issueStep';
+import { normalizeWorklog } from './normalize';
+
+export interface WorklogStepOptions {
+  roundId: string;
+  /** The invocation's remaining time; the step pauses at a page boundary when it runs low. */
+  remainingTimeMs?: () => number;
+}
+
+export interface WorklogStepResult {
+  status: 'done' | 'paused';
+  pages: number;
+  worklogs: number;
+}
+
+/** Below this the step stops after the page in hand: a page is three requests and a few writes. */
+const PAUSE_BELOW_MS = 10_000;
+const idAndKeySchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
+
+export async function runWorklogStep(client: JiraClient, options: WorklogStepOptions): Promise<WorklogStepResult> {
+  const state = await getWorklogSyncState();
+  const pages = worklogUpdatedPages(client, state.sinceMs)[Symbol.asyncIterator]();
+  let pagesRead = state.roundId === options.roundId ? state.pagesRead : 0;
+  let worklogs = 0;
+  let since = state.sinceMs;
+  let next = pages.next();
+  for (;;) {
+    const result = await next;
+    if (result.done === true) return { status: 'done', pages: pagesRead, worklogs };
+    const page = result.value;
+    // The next page depends only on this one's `until`: read it while this one is sorted into inboxes.
+    if (!page.lastPage) {
+      next = pages.next();
+      next.catch(() => undefined);
+    }
+    worklogs += await sortIntoInboxes(client, page, `${String(since).padStart(15, '0')}`);
+    pagesRead += 1;
+    since = page.untilMs;
+    await setWorklogSyncState({ sinceMs: since, roundId: options.roundId, pagesRead });
+    if (page.lastPage) return { status: 'done', pages: pagesRead, worklogs };
+    if ((options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < PAUSE_BELOW_MS) {
+      await pages.return?.(undefined);
+      return { status: 'paused', pages: pagesRead, worklogs };
+    }
+  }
+}
+
+/** Lists the page's worklogs, finds each one's project and adds them to its inbox. Returns how many. */
+async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, part: string): Promise<number> {
+  if (page.worklogIds.length === 0) return 0;
+  const listed = await listIsolated(client, page.worklogIds);
+  const issueIds = [...new Set(listed.map((worklog) => worklog.issueId).filter((id): id is string => id !== undefined && /^\d+$/.test(id)))];
+  const keyById = await issueKeysById(client, issueIds);
+
+  const byProject = new Map<string, Worklog[]>();
+  for (const worklog of listed) {
+    const issueKey = worklog.issueId === undefined ? undefined : keyById.get(worklog.issueId);
+    // An issue deleted since, or one the app cannot see: nothing to attribute the worklog to.
+    if (issueKey === undefined) continue;
+    const projectKey = issueKey.slice(0, issueKey.lastIndexOf('-'));
+    const list = byProject.get(projectKey) ?? [];
+    list.push(normalizeWorklog(worklog, issueKey));
+    byProject.set(projectKey, list);
+  }
+  await Promise.all([...byProject].map(([projectKey, found]) => writeInbox(projectKey, part, found)));
+  return listed.length;
+}
+
+/**
+ * worklog/list, halving a request Jira keeps failing to find the worklogs it cannot read, which are
+ * left out: their issues' timespent then disagrees with the stored worklogs, and the project's finish
+ * reads those issues on their own (and is marked stale if Jira fails them again). When every part fails
+ * alike, Jira is failing, not some worklogs: the error stands and the step is retried next round.
+ */
+async function listIsolated(client: JiraClient, ids: readonly number[]): Promise<JiraWorklog[]> {
+  try {
+    return await listWorklogs(client, ids);
+  } catch (error) {
+    if (!(error instanceof JiraError) || ids.length <= 1) throw error;
+    const half = Math.ceil(ids.length / 2);
+    const parts = await Promise.allSettled([listIsolated(client, ids.slice(0, half)), listIsolated(client, ids.slice(half))]);
+    const read = parts.flatMap((part) => (part.status === 'fulfilled' ? [part.value] : []));
+    if (read.length === 0) throw error;
+    return read.flat();
+  }
+}
+
+/** Current keys of these issues (a moved issue answers with its new key), one ids-only search per 1000. */
+async function issueKeysById(client: JiraClient, issueIds: readonly string[]): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (let start = 0; start < issueIds.length; start += 1000) {
+    const jql = `id in (${issueIds.slice(start, start + 1000).join(', ')})`;
+    for await (const found of searchIssuePages(client, { jql, fields: ['key'], pageSize: SEARCH_MAX_ID_ONLY }, idAndKeySchema)) {
+      for (const issue of found) keys.set(issue.id, issue.key);
+    }
+  }
+  return keys;
+}
+
+/** One inbox entry per project and page, split should a page's worklogs outgrow a KVS value. */
+async function writeInbox(projectKey: string, part: string, worklogs: Worklog[]): Promise<void> {
+  await Promise.all(chunkBySize(worklogs).map((chunk, index) => addToInbox(projectKey, `${part}:${String(index).padStart(3, '0')}`, { worklogs: chunk })));
+}

@@ -1,0 +1,65 @@
+/** A local site running the real app, and what sync tests compare its stored data with. */
+import api from '@forge/api';
+import { startLocalSite, type LocalSite } from '../local/site/site';
+import { JiraClient } from '../src/jira/client';
+import type { MetricFieldIds } from '../src/jira/fields';
+import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics';
+import type { ProjectData } from '../src/metrics/model';
+import type { Answer } from '../src/shared/contract';
+import { loadProjectData } from '../src/store/projectData';
+import { listSnapshots } from '../src/store/snapshots';
+import { fetchProjectData } from '../src/sync/fetchProject';
+import { canonical } from '../src/sync/job';
+import { demoDataset, userByName } from './demo-fixture';
+
+export const dataset = demoDataset();
+export const PROJECTS = dataset.projects.map((project) => ({
+  key: project.key,
+  name: project.name,
+  portfolio: dataset.categories.find((category) => category.id === project.categoryId)?.name ?? null,
+}));
+export const METRICS_AT = Date.parse('2026-06-10T23:59:59.999Z');
+export const RETRY = { baseDelayMs: 1, maxDelayMs: 20, maxAttempts: 8 };
+export const admin = userByName(dataset, 'Riley Quinn').accountId;
+export const contractor = userByName(dataset, 'Oskar Brandt').accountId;
+const quiet = () => undefined;
+
+export const startSite = () =>
+  startLocalSite({ port: 0, dataDir: ':memory:', dataset: { kind: 'dataset', dataset }, buildUi: false, scheduledTriggers: 'manual', log: quiet });
+
+export async function runRound(site: LocalSite): Promise<void> {
+  await site.runtime.runScheduledTrigger('hourly-sync');
+  await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
+}
+
+export const asApp = <T>(site: LocalSite, work: () => Promise<T>) => site.runtime.runAsInvocation({ accountId: null, timeoutMs: 120_000 }, work);
+
+export async function storedData(site: LocalSite): Promise<Map<string, ProjectData>> {
+  const found = new Map<string, ProjectData>();
+  for (const { key } of PROJECTS) {
+    const data = await asApp(site, () => loadProjectData(key));
+    if (data) found.set(key, data);
+  }
+  return found;
+}
+
+export const snapshotsOf = async (site: LocalSite) => new Map((await asApp(site, listSnapshots)).map((snapshot) => [snapshot.projectKey, snapshot]));
+
+/** Every project read in one go, worklogs issue by issue: what the stored data must equal. */
+export async function readDirectly(site: LocalSite, fieldIds: MetricFieldIds): Promise<Map<string, ProjectData>> {
+  const found = new Map<string, ProjectData>();
+  for (const project of PROJECTS) {
+    const data = await asApp(site, () => fetchProjectData(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' }));
+    found.set(project.key, canonical(data));
+  }
+  return found;
+}
+
+export const metricsAt = (data: ProjectData) => computeProjectMetrics(data, DEFAULT_PROJECT_SETTINGS, METRICS_AT, { forecast: true });
+
+export async function invoke<T>(site: LocalSite, key: string, payload: unknown, accountId: string): Promise<T> {
+  const answer = (await site.invoke('pmo-portfolio-page', key, payload, accountId)) as Answer<T>;
+  if (!answer.ok) throw new Error(`${key}: ${answer.error.code} ${answer.error.message}`);
+  return answer.data;
+}
+
