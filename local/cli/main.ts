@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValid, parseISO } from 'date-fns';
 import type { Answer, PortfolioFilter, PortfolioMetricsReport, PortfolioOverview, PortfolioOverviewRequest } from '../../src/shared/contract';
 import { openJiraDatabase, importDataset } from '../jira/db/database';
+import type { JiraKnobsPatch } from '../jira/server';
 import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { realJiraFromEnvironment, startLocalSite, type DatasetSource } from '../site/site';
 import { PROJECT_ROOT, readManifest, listSurfaces } from '../site/manifest';
@@ -36,6 +37,11 @@ function parseInteger(value: string): number {
   if (!Number.isInteger(number)) throw new InvalidArgumentError('expected a whole number.');
   return number;
 }
+function parsePositiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
+  return number;
+}
 function parseDay(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValid(parseISO(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD.');
   return value;
@@ -47,7 +53,7 @@ function parseExistingFile(value: string): string {
 
 const sizeOption = () => new Option('--size <size>', 'demo portfolio size: demo (13 projects) or large (200 projects, 100,000 issues)').choices(['demo', 'large']);
 
-interface ServeOptions {
+export interface ServeOptions {
   port: number;
   dataDir: string;
   size?: DemoDatasetSize;
@@ -59,6 +65,7 @@ interface ServeOptions {
   rateLimit?: number;
   retryAfter: boolean;
   faultSeed?: number;
+  jiraMaxConcurrent?: number;
 }
 
 function datasetSource(options: { size?: DemoDatasetSize; data?: string; reseed?: boolean; seed?: number }): DatasetSource {
@@ -67,18 +74,25 @@ function datasetSource(options: { size?: DemoDatasetSize; data?: string; reseed?
   return { kind: 'keep' };
 }
 
+/** The simulated Jira's knobs that `serve`'s flags set. */
+export function serveKnobs(options: ServeOptions): JiraKnobsPatch {
+  return {
+    ...(options.latency !== undefined ? { latencyMs: options.latency } : {}),
+    ...(options.failureRate !== undefined ? { failureRate: options.failureRate } : {}),
+    ...(options.rateLimit !== undefined ? { rateLimit: { everyNth: options.rateLimit, retryAfter: options.retryAfter } } : {}),
+    ...(options.faultSeed !== undefined ? { seed: options.faultSeed } : {}),
+    ...(options.jiraMaxConcurrent !== undefined ? { maxConcurrent: options.jiraMaxConcurrent } : {}),
+  };
+}
+
 async function serve(options: ServeOptions): Promise<void> {
   const site = await startLocalSite({
+    syncOnStart: true,
     port: options.port,
     dataDir: options.dataDir,
     dataset: datasetSource(options),
     realJira: realJiraFromEnvironment(),
-    knobs: {
-      ...(options.latency !== undefined ? { latencyMs: options.latency } : {}),
-      ...(options.failureRate !== undefined ? { failureRate: options.failureRate } : {}),
-      ...(options.rateLimit !== undefined ? { rateLimit: { everyNth: options.rateLimit, retryAfter: options.retryAfter } } : {}),
-      ...(options.faultSeed !== undefined ? { seed: options.faultSeed } : {}),
-    },
+    knobs: serveKnobs(options),
   });
   console.log(`PMO Portfolio local site: ${site.url}/`);
   console.log(`Simulated Jira Cloud REST API: ${site.jiraUrl}/rest/api/3/`);
@@ -201,6 +215,7 @@ export function buildProgram(): Command {
     .option('--rate-limit <n>', 'simulated Jira: answer every n-th request with 429', parseInteger)
     .option('--no-retry-after', 'simulated Jira: send 429s without Retry-After')
     .option('--fault-seed <number>', 'simulated Jira: seed of the injected faults', parseInteger)
+    .option('--jira-max-concurrent <n>', 'simulated Jira: handle at most n requests at once (latency included); the rest wait in turn', parsePositiveInteger)
     .action((options: ServeOptions) => serve(options));
 
   program

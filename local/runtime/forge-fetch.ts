@@ -2,7 +2,8 @@
  * `global.__forge_fetch__(target, path, init)`: the single door through which the Forge SDKs
  * reach the platform. Product calls go to the site's productFetch, storage to KvsStore, the
  * @forge/events calls (stargate) to EventsService; anything else answers with a
- * `forge-proxy-error` header, which @forge/api turns into ProxyRequestError.
+ * `forge-proxy-error` header, which @forge/api turns into ProxyRequestError. Every call is counted
+ * by kind (PlatformCallCounter), whatever its answer.
  */
 import type { EventsService } from './events';
 import type { InvocationContexts } from './invocation';
@@ -28,6 +29,47 @@ export interface ForgeFetchDeps {
   invocations: InvocationContexts;
   productFetch: ProductFetch;
   log: (line: string) => void;
+  /** Told of every call; none by default. */
+  calls?: PlatformCallCounter;
+}
+
+/**
+ * Calls that reached the platform through __forge_fetch__, since the start: one request is one call,
+ * however many keys or events it carries. `total` also counts calls of no kind here (kinds the
+ * emulator does not offer, such as remote fetch or email), so it can exceed the sum of the others.
+ */
+export interface PlatformCalls {
+  /** KVS, secrets, custom entities, their batches, queries and transactions (@forge/kvs). */
+  kvs: number;
+  /** Product REST calls (requestJira, requestConfluence, …) and GraphQL (requestGraph). */
+  product: number;
+  /** @forge/events: queue push, job stats and cancel. */
+  events: number;
+  total: number;
+}
+
+export type PlatformCallKind = 'kvs' | 'product' | 'events' | 'other';
+
+/** Which kind of platform call a __forge_fetch__ request is. */
+export function platformCallKind(target: ForgeFetchTarget, path: string): PlatformCallKind {
+  if (target.type === 'kvs') return 'kvs';
+  if (target.type !== 'fpp') return 'other';
+  // @forge/events reaches its queue endpoints through stargate, as requestGraph reaches GraphQL.
+  if (target.remote === 'stargate' && path.startsWith('/webhook/queue/')) return 'events';
+  return 'product';
+}
+
+export class PlatformCallCounter {
+  private counts: PlatformCalls = { kvs: 0, product: 0, events: 0, total: 0 };
+
+  record(kind: PlatformCallKind): void {
+    if (kind !== 'other') this.counts[kind]++;
+    this.counts.total++;
+  }
+
+  snapshot(): PlatformCalls {
+    return { ...this.counts };
+  }
 }
 
 function proxyError(status: number, code: string, message: string): Response {
@@ -78,6 +120,7 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
   };
 
   return async (target, path, init) => {
+    deps.calls?.record(platformCallKind(target, path));
     switch (target.type) {
       case 'kvs':
         return handleKvsRequest(deps.kvs, path, init);

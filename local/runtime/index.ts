@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LOCAL_APP_ID, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID, LOCAL_INSTALLATION_ID } from '../constants';
 import { type AnyHandler, EventsService } from './events';
-import { createForgeFetch, type ForgeFetch } from './forge-fetch';
+import { createForgeFetch, PlatformCallCounter, type ForgeFetch, type PlatformCalls } from './forge-fetch';
 import { type AppIdentity, InvocationContexts, type LocalMetrics } from './invocation';
 import { KvsStore } from './kvs-store';
 import { ScheduledTriggers } from './scheduled';
@@ -28,7 +28,7 @@ import type {
 
 export * from './types';
 export { ForgeFunctionTimeoutError, type LocalMetrics } from './invocation';
-export type { ForgeFetch, ForgeFetchTarget } from './forge-fetch';
+export type { ForgeFetch, ForgeFetchTarget, PlatformCalls } from './forge-fetch';
 export type { AnyHandler } from './events';
 
 export const STORAGE_FILE_NAME = 'forge-storage.sqlite';
@@ -54,6 +54,7 @@ export class ForgeRuntimeEmulator {
   private readonly events: EventsService;
   private readonly scheduled: ScheduledTriggers;
   private readonly forgeFetch: ForgeFetch;
+  private readonly calls = new PlatformCallCounter();
   private readonly log: (line: string) => void;
   private readonly siteUrl: string | undefined;
   private closed = false;
@@ -105,6 +106,7 @@ export class ForgeRuntimeEmulator {
       invocations: this.invocations,
       productFetch: options.productFetch,
       log: this.log,
+      calls: this.calls,
     });
     this.installGlobals();
   }
@@ -150,6 +152,15 @@ export class ForgeRuntimeEmulator {
   /** SDK metrics seen so far (counters by `name{tags}`, recent timings in ms). */
   get metrics(): LocalMetrics {
     return this.invocations.metrics;
+  }
+
+  /**
+   * Calls that reached the platform through `__forge_fetch__` since the runtime started, by kind:
+   * KVS (entities, batches and transactions included), product REST, @forge/events. One request is
+   * one call however many keys it carries; `total` counts every request (see PlatformCalls).
+   */
+  platformCalls(): PlatformCalls {
+    return this.calls.snapshot();
   }
 
   /**

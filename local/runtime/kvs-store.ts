@@ -190,7 +190,7 @@ export class KvsStore {
     remove: Database.Statement<[string, string]>;
     purgeExpired: Database.Statement<[number]>;
     list: Database.Statement<
-      { scope: string; now: number; prefix: string | null; after: string | null; take: number },
+      { scope: string; now: number; prefix: string; prefixEnd: string; after: string | null; take: number },
       ItemRow
     >;
   };
@@ -227,7 +227,7 @@ export class KvsStore {
       list: db.prepare(
         `SELECT key, value, created_at, updated_at, expire_at FROM forge_item
          WHERE scope = @scope AND (expire_at IS NULL OR expire_at > @now)
-           AND (@prefix IS NULL OR substr(key, 1, length(@prefix)) = @prefix)
+           AND key >= @prefix AND key < @prefixEnd
            AND (@after IS NULL OR key > @after)
          ORDER BY key LIMIT @take`,
       ),
@@ -271,7 +271,8 @@ export class KvsStore {
       }
     }
     const after = request.after === undefined ? null : this.decodeKeyCursor(request.after);
-    const rows = this.statements.list.all({ scope: 'kvs', now: this.now(), prefix, after, take: limit + 1 });
+    // A key range the primary key serves, not a scan: no key has a character after U+10FFFF.
+    const rows = this.statements.list.all({ scope: 'kvs', now: this.now(), prefix: prefix ?? '', prefixEnd: `${prefix ?? ''}\u{10FFFF}`, after, take: limit + 1 });
     const page = rows.slice(0, limit);
     const fields = metadataFieldsOf(request.options);
     return {

@@ -1,7 +1,8 @@
 /**
  * The simulated Jira Cloud REST API: an express app, mounted by the local site under /jira, that
  * answers the REST paths the app calls from the SQLite database, in the shapes of Atlassian's spec,
- * with injectable faults (latency, 429, 500/503) and a per-path request counter for tests.
+ * with injectable faults (latency, 429, 500/503, a cap on concurrent requests, failing projects) and
+ * a per-path request counter for tests.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { JiraDatabase } from '../db/database';
 import { authenticate } from './access';
 import { Catalog } from './catalog';
+import { ConcurrencyLimiter, type ConcurrencySnapshot } from './concurrency';
+import { failingProjectOf } from './failing-projects';
 import { JiraHttpError, type JiraRequestContext, type JiraRoute, type ProductEventListener } from './http';
 import { FaultInjector, jiraKnobsPatchSchema, RequestCounter, type JiraKnobs, type JiraKnobsPatch } from './knobs';
 import { bulkFetchChangelogs } from './routes/changelogs';
@@ -22,6 +25,7 @@ import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs'
 
 export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
 export type { ProductEventListener } from './http';
+export type { ConcurrencySnapshot } from './concurrency';
 export { DEFAULT_KNOBS } from './knobs';
 
 /** Every endpoint, in matching order (project/search before project/{projectIdOrKey}). */
@@ -68,7 +72,10 @@ export interface JiraControl {
   knobs(): JiraKnobs;
   setKnobs(patch: JiraKnobsPatch): JiraKnobs;
   requestCounts(): RequestCounts;
+  /** Also restarts the concurrency peak from the requests in flight now. */
   resetRequestCounts(): void;
+  /** REST requests in flight (holding one of the `maxConcurrent` slots) and waiting, and the peak. */
+  concurrency(): ConcurrencySnapshot;
 }
 
 export type JiraApp = express.Express & { readonly control: JiraControl };
@@ -80,11 +87,21 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
   const now = options.now ?? (() => new Date());
   const faults = new FaultInjector(options.knobs);
   const counter = new RequestCounter();
+  const limiter = new ConcurrencyLimiter(() => faults.setting('maxConcurrent'));
   const control: JiraControl = {
     knobs: () => faults.current,
-    setKnobs: (patch) => faults.update(jiraKnobsPatchSchema.parse(patch)),
+    setKnobs: (patch) => {
+      const knobs = faults.update(jiraKnobsPatchSchema.parse(patch));
+      // A raised or lifted limit lets waiting requests in at once.
+      limiter.pump();
+      return knobs;
+    },
     requestCounts: () => counter.snapshot(),
-    resetRequestCounts: () => counter.reset(),
+    resetRequestCounts: () => {
+      counter.reset();
+      limiter.resetPeak();
+    },
+    concurrency: () => limiter.snapshot(),
   };
 
   const app = express();
@@ -107,27 +124,42 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
     res.json(control.setKnobs(parsed.data));
   });
   app.get('/__admin/requests', (_req, res) => {
-    res.json(control.requestCounts());
+    res.json({ ...control.requestCounts(), concurrency: control.concurrency() });
   });
   app.delete('/__admin/requests', (_req, res) => {
     control.resetRequestCounts();
     res.status(204).end();
   });
 
+  // Every REST request (known path or not) holds one of the `maxConcurrent` slots until answered;
+  // registered first, so the latency below is spent inside the slot.
+  app.use('/rest/api/3', limiter.middleware());
+
+  const injectedFailure = (res: Response, status: 500 | 503): void => {
+    const message = status === 500 ? 'Internal server error (injected fault).' : 'Service unavailable (injected fault).';
+    res.status(status).json({ errorMessages: [message], errors: {} });
+  };
+
   /** Counting, latency and injected faults, in front of every REST request. */
   const instrument = (name: () => string) => async (req: Request, res: Response, next: NextFunction) => {
     counter.record(name());
-    const { latencyMs } = faults.current;
+    const latencyMs = faults.setting('latencyMs');
     if (latencyMs > 0) await sleep(latencyMs);
     const decision = faults.decide();
     if (decision.kind === 'rateLimited') {
       res.set(decision.headers).status(429).json({ errorMessages: ['Rate limit exceeded.'], errors: {} });
     } else if (decision.kind === 'failure') {
-      const message = decision.status === 500 ? 'Internal server error (injected fault).' : 'Service unavailable (injected fault).';
-      res.status(decision.status).json({ errorMessages: [message], errors: {} });
+      injectedFailure(res, decision.status);
     } else {
       next();
     }
+  };
+
+  /** After the body is read: a request concerning one of the `failingProjects` answers 503. */
+  const failProjects = (route: JiraRoute) => (req: Request, res: Response, next: NextFunction) => {
+    const failingProjects = faults.setting('failingProjects');
+    if (failingProjects.length > 0 && failingProjectOf(db, route, req, failingProjects) !== undefined) injectedFailure(res, 503);
+    else next();
   };
 
   const methodsByPath = new Map<string, string[]>();
@@ -155,7 +187,7 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
       }
     };
     const method = route.method === 'GET' ? 'get' : route.method === 'POST' ? 'post' : 'put';
-    app[method](expressPath, instrument(() => name), json, handler);
+    app[method](expressPath, instrument(() => name), json, failProjects(route), handler);
   }
   for (const [expressPath, methods] of methodsByPath) {
     app.all(expressPath, (req, res) => {

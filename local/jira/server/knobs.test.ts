@@ -10,7 +10,7 @@ afterAll(async () => {
   await jira.close();
 });
 afterEach(async () => {
-  await setKnobs({ latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1 });
+  await setKnobs({ latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [] });
 });
 
 async function setKnobs(patch: Record<string, unknown>): Promise<Response> {
@@ -25,9 +25,10 @@ async function statuses(count: number): Promise<number[]> {
 
 describe('knobs over HTTP', () => {
   it('reads and changes the knobs, rejecting invalid ones', async () => {
-    expect(await (await fetch(`${jira.url}/__admin/knobs`)).json()).toEqual({ latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1 });
+    const defaults = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [] };
+    expect(await (await fetch(`${jira.url}/__admin/knobs`)).json()).toEqual(defaults);
     const changed = await setKnobs({ failureRate: 0.25 });
-    expect(await changed.json()).toEqual({ latencyMs: 0, failureRate: 0.25, rateLimit: null, seed: 1 });
+    expect(await changed.json()).toEqual({ ...defaults, failureRate: 0.25 });
     const invalid = await setKnobs({ failureRate: 2 });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { errors: Record<string, string> }).errors).toHaveProperty('failureRate');
@@ -143,6 +144,7 @@ describe('request counter', () => {
 
     const counts = await (await fetch(`${jira.url}/__admin/requests`)).json();
     expect(counts).toEqual({
+      concurrency: expect.objectContaining({ waiting: 0 }),
       total: 7,
       byPath: {
         'GET /rest/api/3/issue/{issueIdOrKey}': 2,
@@ -154,6 +156,6 @@ describe('request counter', () => {
       },
     });
     await fetch(`${jira.url}/__admin/requests`, { method: 'DELETE' });
-    expect(await (await fetch(`${jira.url}/__admin/requests`)).json()).toEqual({ total: 0, byPath: {} });
+    expect(await (await fetch(`${jira.url}/__admin/requests`)).json()).toEqual({ total: 0, byPath: {}, concurrency: { inFlight: 0, waiting: 0, peakInFlight: 0 } });
   });
 });

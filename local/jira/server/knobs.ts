@@ -1,7 +1,8 @@
 /**
  * Faults the simulated Jira can inject so the app's retry and rate-limit handling can be exercised:
- * latency, 429s (with or without Retry-After), and 500/503 failures. Every decision comes from a PRNG
- * seeded with `seed` and advanced once per request, so a run is reproducible for a given seed.
+ * latency, 429s (with or without Retry-After), 500/503 failures, a cap on requests handled at once,
+ * and projects whose every request answers 503. Every random decision comes from a PRNG seeded with
+ * `seed` and advanced once per request, so a run is reproducible for a given seed.
  */
 import { z } from 'zod';
 
@@ -21,6 +22,13 @@ export const jiraKnobsSchema = z.strictObject({
   failureRate: z.number().min(0).max(1),
   rateLimit: rateLimitSchema.nullable(),
   seed: z.number().int(),
+  /**
+   * At most this many REST requests are handled at once (latency included); the rest wait for a slot
+   * in arrival order. null: no limit.
+   */
+  maxConcurrent: z.number().int().positive().nullable(),
+  /** Project keys (any case) whose every REST request answers 503, as when one project's shard is down. */
+  failingProjects: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a project key such as ABC')),
 });
 
 export type JiraKnobs = z.infer<typeof jiraKnobsSchema>;
@@ -29,7 +37,7 @@ export type JiraRateLimit = z.infer<typeof rateLimitSchema>;
 export const jiraKnobsPatchSchema = jiraKnobsSchema.partial();
 export type JiraKnobsPatch = z.infer<typeof jiraKnobsPatchSchema>;
 
-export const DEFAULT_KNOBS: JiraKnobs = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1 };
+export const DEFAULT_KNOBS: JiraKnobs = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [] };
 
 export type FaultDecision =
   | { kind: 'pass' }
@@ -63,6 +71,11 @@ export class FaultInjector {
 
   get current(): JiraKnobs {
     return structuredClone(this.knobs);
+  }
+
+  /** One knob without a copy, for the per-request paths (callers must not change it). */
+  setting<K extends keyof JiraKnobs>(name: K): Readonly<JiraKnobs[K]> {
+    return this.knobs[name];
   }
 
   /** Applies a change and restarts the fault sequence, so the same knobs replay the same faults. */
