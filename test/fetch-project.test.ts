@@ -77,6 +77,8 @@ function expectedItem(issue: DatasetIssue): WorkItem {
     storyPoints: (custom[FIELD.storyPoints] as number | undefined) ?? null,
     originalEstimateSeconds: issue.timeoriginalestimate,
     remainingEstimateSeconds: issue.timeestimate,
+    // Jira's timespent: the sum of the issue's worklogs, null when it has none.
+    timeSpentSeconds: issue.worklogs.length === 0 ? null : issue.worklogs.reduce((sum, worklog) => sum + worklog.timeSpentSeconds, 0),
     plannedBudget: (custom[FIELD.plannedBudget] as number | undefined) ?? null,
     actualCost: (custom[FIELD.actualCost] as number | undefined) ?? null,
     flagged: Array.isArray(flagged) && flagged.length > 0,
@@ -94,7 +96,16 @@ function expectedItem(issue: DatasetIssue): WorkItem {
 const byWorklog = (a: Worklog, b: Worklog) => a.issueKey.localeCompare(b.issueKey) || a.startedMs - b.startedMs || a.seconds - b.seconds;
 function expectedWorklogs(key: string): Worklog[] {
   return issuesOf(key)
-    .flatMap((issue) => issue.worklogs.map((worklog) => ({ issueKey: issue.key, authorAccountId: worklog.authorAccountId, startedMs: Date.parse(worklog.started), seconds: worklog.timeSpentSeconds })))
+    .flatMap((issue) =>
+      issue.worklogs.map((worklog) => ({
+        id: worklog.id,
+        issueId: issue.id,
+        issueKey: issue.key,
+        authorAccountId: worklog.authorAccountId,
+        startedMs: Date.parse(worklog.started),
+        seconds: worklog.timeSpentSeconds,
+      })),
+    )
     .sort(byWorklog);
 }
 

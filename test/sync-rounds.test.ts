@@ -201,9 +201,10 @@ describe('product events', () => {
     const vega: ProjectSnapshot | undefined = (await snapshotsOf(site)).get('VEGA');
     expect(vega?.roundId).toBe(latest.roundId);
     expect((await storedData(site)).get('VEGA')!.items.find((item) => item.key === issue.key)?.summary).toBe('Dirty now');
-    // Only the dirty project is read on its own; the rest of the portfolio costs nothing per project.
-    const served = site.jira.control.requestCounts().byPath;
-    console.log(`round after one edit: ${JSON.stringify(served)}`);
-    expect(served['GET /rest/api/3/project/{projectIdOrKey}/version']).toBe(1);
+    // The edit came through the site-wide step: no project read itself, the round cost a handful of requests.
+    const served = site.jira.control.requestCounts();
+    console.log(`round after one edit: ${served.total} requests ${JSON.stringify(served.byPath)}`);
+    expect(served.byPath['GET /rest/api/3/project/{projectIdOrKey}/version']).toBeUndefined();
+    expect(served.total).toBeLessThanOrEqual(8);
   }, 120_000);
 });

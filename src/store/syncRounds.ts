@@ -70,6 +70,7 @@ const syncedKey = (roundId: string, projectKey: string): string => `${roundKey(r
 const doneKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:done:${projectKey}`;
 const dirtyPrefix = 'sync:dirty:';
 const LATEST_KEY = 'sync:latest';
+const STATUSES_KEY = 'sync:statuses';
 const WORKLOGS_KEY = 'sync:worklogs';
 const ISSUES_KEY = 'sync:issues';
 const inboxPrefix = (projectKey: string): string => `project:${projectKey}:inbox:`;
@@ -96,6 +97,49 @@ export interface LatestRound {
   startedMs: number;
   requestedBy: string | null;
   total: number;
+}
+
+/** A round's projects in order, 500 to a value (identities are ~150 bytes; a value holds 240 KiB). */
+const PROJECTS_PER_VALUE = 500;
+const projectsKey = (roundId: string, part: number): string => `${roundKey(roundId)}:projects:${part}`;
+
+/** A project of a round, and whether it must read itself (a version event said its versions changed). */
+export interface RoundProject {
+  project: ProjectIdentity;
+  readProject: boolean;
+}
+
+export async function saveRoundProjects(roundId: string, projects: readonly RoundProject[]): Promise<void> {
+  for (let start = 0; start < projects.length; start += PROJECTS_PER_VALUE) {
+    await kvs.set(projectsKey(roundId, start / PROJECTS_PER_VALUE), projects.slice(start, start + PROJECTS_PER_VALUE));
+  }
+}
+
+/** The round's project at `index` (its position in the round's order). */
+export async function roundProjectAt(roundId: string, index: number): Promise<RoundProject | undefined> {
+  const part = await kvs.get<RoundProject[]>(projectsKey(roundId, Math.floor(index / PROJECTS_PER_VALUE)));
+  return part?.[index % PROJECTS_PER_VALUE];
+}
+
+const claimKey = (roundId: string, index: number): string => `${roundKey(roundId)}:claim:${index}`;
+
+/**
+ * Claims the first of the round's projects from `from` on that no job has claimed, or null when none
+ * is left. A claim is a write that fails when the key exists, so two jobs never take one project.
+ */
+export async function claimNextProject(roundId: string, from: number, total: number): Promise<number | null> {
+  // Where the last claim ended: only a hint (jobs write it concurrently), it saves trying taken ones.
+  const hint = (await kvs.get<number>(`${roundKey(roundId)}:next`)) ?? 0;
+  for (let index = Math.max(from, hint); index < total; index++) {
+    try {
+      await kvs.set(claimKey(roundId, index), { atMs: Date.now() }, { keyPolicy: 'FAIL_IF_EXISTS' });
+      await kvs.set(`${roundKey(roundId)}:next`, index + 1);
+      return index;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'KEY_ALREADY_EXISTS') throw error;
+    }
+  }
+  return null;
 }
 
 export async function createRound(round: SyncRound): Promise<void> {
@@ -177,17 +221,38 @@ export async function roundProgress(roundId: string): Promise<SyncProgress | nul
   return round ? progressOf(round, await doneMarks(roundId)) : null;
 }
 
-export async function markDirty(projectKey: string, atMs: number): Promise<void> {
-  await kvs.set(`${dirtyPrefix}${projectKey}`, { atMs });
+export interface DirtyMark {
+  atMs: number;
+  /** The change is one the site-wide steps do not see (its versions): the project reads itself. */
+  readProject: boolean;
 }
 
-/** Project key -> when it was first marked dirty since its last round. */
-export async function dirtyProjects(): Promise<Map<string, number>> {
-  return new Map((await keysWithPrefix<{ atMs: number }>(dirtyPrefix)).map(({ key, value }) => [key.slice(dirtyPrefix.length), value.atMs]));
+/** Keeps the first instant and any request to read the project, whatever marks came in between. */
+export async function markDirty(projectKey: string, atMs: number, readProject = false): Promise<void> {
+  const key = `${dirtyPrefix}${projectKey}`;
+  const previous = await kvs.get<DirtyMark>(key);
+  await kvs.set(key, { atMs: previous?.atMs ?? atMs, readProject: readProject || previous?.readProject === true });
+}
+
+/** Project key -> its dirty mark since its last round. */
+export async function dirtyProjects(): Promise<Map<string, DirtyMark>> {
+  return new Map((await keysWithPrefix<DirtyMark>(dirtyPrefix)).map(({ key, value }) => [key.slice(dirtyPrefix.length), value]));
 }
 
 export async function clearDirty(projectKeys: readonly string[]): Promise<void> {
   await Promise.all(projectKeys.map((key) => kvs.delete(`${dirtyPrefix}${key}`)));
+}
+
+/** Status id -> category, learnt by every job, so a status is looked up once for the site. */
+export async function getKnownStatuses(): Promise<Map<string, StatusCategory>> {
+  return new Map(Object.entries((await kvs.get<Record<string, StatusCategory>>(STATUSES_KEY)) ?? {}));
+}
+
+/** Adds what a job learnt (jobs write concurrently: a lost addition is only looked up again). */
+export async function addKnownStatuses(learnt: ReadonlyMap<string, StatusCategory>): Promise<void> {
+  const known = await getKnownStatuses();
+  if ([...learnt].every(([id, category]) => known.get(id) === category)) return;
+  await kvs.set(STATUSES_KEY, Object.fromEntries([...known, ...learnt]));
 }
 
 export async function getIssueScanState(): Promise<IssueScanState> {

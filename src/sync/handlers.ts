@@ -37,12 +37,28 @@ export async function syncConsumer(event: { body?: unknown }): Promise<void> {
 const issueEventSchema = z.object({ issue: z.object({ fields: z.object({ project: z.object({ key: projectKeySchema }) }) }) });
 const worklogEventSchema = z.object({ worklog: z.object({ issueId: z.string().regex(/^\d+$/) }) });
 const issueProjectSchema = z.object({ fields: z.object({ project: z.object({ key: projectKeySchema }) }) });
+const versionEventSchema = z.object({ version: z.object({ projectId: z.union([z.number().int(), z.string().regex(/^\d+$/)]) }) });
+const projectKeyOnlySchema = z.object({ key: projectKeySchema });
 
-/** trigger (issue and worklog events): the project goes first in the next round. */
+/**
+ * trigger (issue, worklog and version events): the project goes first in the next round. Issue and
+ * worklog changes reach the round's site-wide steps anyway; a version change does not, so that
+ * project reads itself (its versions) in the next round.
+ */
 export async function productEvent(event: unknown): Promise<void> {
   const issue = issueEventSchema.safeParse(event);
   if (issue.success) {
     await markDirty(issue.data.issue.fields.project.key, Date.now());
+    return;
+  }
+  const version = versionEventSchema.safeParse(event);
+  if (version.success) {
+    try {
+      const project = await jiraAsApp().get(route`/rest/api/3/project/${String(version.data.version.projectId)}`, projectKeyOnlySchema);
+      await markDirty(project.key, Date.now(), true);
+    } catch (error) {
+      console.warn(`pmo-sync: could not mark project ${version.data.version.projectId} dirty: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return;
   }
   const worklog = worklogEventSchema.safeParse(event);

@@ -46,6 +46,11 @@ export interface ProjectSyncOptions {
   fieldIds?: MetricFieldIds;
   /** Status lookups in flight at once. */
   concurrency?: number;
+  /**
+   * Status id -> category known site-wide: read from and learnt into (the caller keeps it across
+   * projects, so each status is looked up once for the site, not once per project).
+   */
+  statusCategories?: Map<string, StatusCategory>;
   /** Issues read per checkpoint (changelogs are fetched for a whole batch in one bulkfetch). */
   batchIssues?: number;
 }
@@ -101,7 +106,8 @@ class SyncJob {
     public state: SyncState,
   ) {
     this.fieldIds = options.fieldIds;
-    this.categories = new Map(Object.entries(state.statusCategories));
+    this.categories = options.statusCategories ?? new Map();
+    for (const [id, category] of Object.entries(state.statusCategories)) this.categories.set(id, category);
   }
 
   async run(): Promise<'done' | 'paused'> {
@@ -111,6 +117,9 @@ class SyncJob {
     let data: ProjectData = { ...stored, name: this.project.name, portfolio: this.project.portfolio };
     // A renamed project or a changed category is saved even when no issue changed.
     const renamed = stored.name !== data.name || stored.portfolio !== data.portfolio;
+    // Versions do not depend on the issues: read them alongside the issue pages, not after them.
+    const versionsAhead = getProjectVersions(this.client, this.project.key);
+    versionsAhead.catch(() => undefined);
 
     for (;;) {
       const { cursor } = run;
@@ -133,7 +142,7 @@ class SyncJob {
         data = await this.mergeBatch(data, issues, slot);
         await this.checkpoint(run, { ...cursor, missingIds: cursor.missingIds.slice(ids.length) });
       } else {
-        const versions = (await getProjectVersions(this.client, this.project.key)).map(normalizeVersion);
+        const versions = (await versionsAhead).map(normalizeVersion);
         // A first fetch is published with its versions in complete(); an incremental run saves only a change.
         const changed = JSON.stringify(versions) !== JSON.stringify(data.versions);
         data = { ...data, versions };
@@ -183,6 +192,7 @@ class SyncJob {
 
     let data = start;
     let token = run.cursor.nextPageToken;
+    const firstBatch = token === null && start.items.length === 0;
     let batch: JiraIssue[] = [];
     for (;;) {
       if (this.timeLow()) return false;
@@ -207,7 +217,9 @@ class SyncJob {
       if (batch.length >= batchSize || last) {
         if (batch.length > 0) {
           if (this.timeLow()) return false;
-          data = await this.mergeBatch(data, batch, slot);
+          // A first fetch read in one batch goes straight to the main slot when the run completes.
+          const staged = !(firstBatch && last && run.kind === 'full');
+          data = await this.mergeBatch(data, batch, slot, staged);
           update(data);
         }
         batch = [];
@@ -238,12 +250,12 @@ class SyncJob {
     return next;
   }
 
-  /** Reads the batch's histories, normalizes it, merges it into `data` and saves. */
-  private async mergeBatch(data: ProjectData, issues: readonly JiraIssue[], slot: ProjectDataSlot): Promise<ProjectData> {
+  /** Reads the batch's histories, normalizes it, merges it into `data` and saves it (unless `save` is false). */
+  private async mergeBatch(data: ProjectData, issues: readonly JiraIssue[], slot: ProjectDataSlot, save = true): Promise<ProjectData> {
     if (issues.length === 0) return data;
     const items = await normalizeBatch(this.client, issues, await this.metricFields(), this.categories, this.options.concurrency ?? DEFAULT_CONCURRENCY);
     const merged = mergeItems(data, items);
-    await saveProjectData(merged, slot, this.options.nowMs);
+    if (save) await saveProjectData(merged, slot, this.options.nowMs);
     this.changedItems += items.length;
     return merged;
   }

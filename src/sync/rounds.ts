@@ -33,6 +33,11 @@ import {
   markStepDone,
   markSynced,
   progressOf,
+  roundProjectAt,
+  saveRoundProjects,
+  claimNextProject,
+  addKnownStatuses,
+  getKnownStatuses,
   stepsDone,
   syncedProjects,
   troubleOf,
@@ -48,6 +53,12 @@ import { runWorklogStep } from './worklogStep';
 export const SYNC_QUEUE = 'pmo-sync';
 /** Forge takes at most 50 events a push. */
 const PUSH_BATCH = 50;
+/**
+ * Project jobs running at once. Each keeps about one request in flight (its pages are a chain), so
+ * the round keeps Jira about this busy, whatever the portfolio's size: enough to hide latency, few
+ * enough to stay inside Jira's burst limits and leave the site-wide steps their share.
+ */
+export const SYNC_LANES = 10;
 
 const identitySchema = z.object({
   id: z.string().min(1),
@@ -60,7 +71,8 @@ const identitySchema = z.object({
 export const syncEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('issues'), roundId: z.string().min(1) }),
   z.object({ kind: z.literal('worklogs'), roundId: z.string().min(1) }),
-  z.object({ kind: z.literal('project'), roundId: z.string().min(1), project: identitySchema, dirty: z.boolean().default(false) }),
+  /** The round's project at `index`; when done the job claims and starts the next unclaimed one. */
+  z.object({ kind: z.literal('project'), roundId: z.string().min(1), index: z.number().int().nonnegative() }),
   z.object({ kind: z.literal('finish'), roundId: z.string().min(1), project: identitySchema }),
 ]);
 export type SyncEvent = z.output<typeof syncEventSchema>;
@@ -91,7 +103,9 @@ export function identityOf(project: JiraProject): ProjectIdentity {
 }
 
 /** One project's jobs never overlap, whichever rounds they belong to. */
-const projectJob = (body: SyncEvent & { project: ProjectIdentity }): QueuedEvent => ({ body, concurrency: { key: `project-${body.project.key}`, limit: 1 } });
+const concurrencyOf = (projectKey: string) => ({ key: `project-${projectKey}`, limit: 1 });
+const finishJob = (roundId: string, project: ProjectIdentity): QueuedEvent => ({ body: { kind: 'finish', roundId, project }, concurrency: concurrencyOf(project.key) });
+const projectJob = (roundId: string, index: number, projectKey: string): QueuedEvent => ({ body: { kind: 'project', roundId, index }, concurrency: concurrencyOf(projectKey) });
 const stepJob = (roundId: string, step: SiteStep): QueuedEvent => ({ body: { kind: step, roundId }, concurrency: { key: `step-${step}`, limit: 1 } });
 type SiteStep = 'issues' | 'worklogs';
 
@@ -107,8 +121,8 @@ export async function startRound(
   const roundId = `${options.nowMs.toString(36)}-${randomUUID().slice(0, 8)}`;
   const dirty = await dirtyProjects();
   const ordered = [...projects].sort((a, b) => {
-    const dirtyA = dirty.get(a.key) ?? Number.POSITIVE_INFINITY;
-    const dirtyB = dirty.get(b.key) ?? Number.POSITIVE_INFINITY;
+    const dirtyA = dirty.get(a.key)?.atMs ?? Number.POSITIVE_INFINITY;
+    const dirtyB = dirty.get(b.key)?.atMs ?? Number.POSITIVE_INFINITY;
     return dirtyA !== dirtyB ? dirtyA - dirtyB : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   });
   const round = {
@@ -119,12 +133,15 @@ export async function startRound(
     projectKeys: ordered.map((project) => project.key),
     fieldIds: options.fieldIds ?? null,
   };
+  await saveRoundProjects(roundId, ordered.map((project) => ({ project, readProject: dirty.get(project.key)?.readProject === true })));
   await createRound(round);
-  await pushAll(options.push, [
-    stepJob(roundId, 'issues'),
-    stepJob(roundId, 'worklogs'),
-    ...ordered.map((project) => projectJob({ kind: 'project', roundId, project, dirty: dirty.has(project.key) })),
-  ]);
+  // The lanes: the first SYNC_LANES projects, claimed here; each job, when done, claims the next.
+  const lanes: QueuedEvent[] = [];
+  for (let lane = 0; lane < Math.min(SYNC_LANES, ordered.length); lane++) {
+    const index = await claimNextProject(roundId, lane, ordered.length);
+    if (index !== null) lanes.push(projectJob(roundId, index, ordered[index].key));
+  }
+  await pushAll(options.push, [stepJob(roundId, 'issues'), stepJob(roundId, 'worklogs'), ...lanes]);
   await clearDirty(ordered.filter((project) => dirty.has(project.key)).map((project) => project.key));
   return progressOf(round, new Map());
 }
@@ -138,7 +155,7 @@ export async function runSyncEvent(event: SyncEvent, context: JobContext): Promi
     case 'worklogs':
       return runStepJob(event.roundId, event.kind, context);
     case 'project':
-      return runProjectJob(event.roundId, event.project, event.dirty, context);
+      return runProjectJob(event.roundId, event.index, context);
     case 'finish':
       await finish(event.roundId, event.project, (await stepsDone(event.roundId))?.errors ?? [], context);
       return 'done';
@@ -149,33 +166,45 @@ export async function runSyncEvent(event: SyncEvent, context: JobContext): Promi
  * Whether the project job must read the project itself; otherwise the site-wide steps bring its changes.
  * A full pass, at most daily, is the only way to see deleted and moved issues.
  */
-async function mustReadProject(projectKey: string, dirty: boolean, nowMs: number): Promise<boolean> {
-  if (dirty) return true;
+async function mustReadProject(projectKey: string, versionsChanged: boolean, nowMs: number): Promise<boolean> {
+  if (versionsChanged) return true;
   const [state, head] = await Promise.all([getSyncState(projectKey), loadProjectHead(projectKey)]);
   if (!head || state.watermarkMs === null || state.inProgress !== null || state.lastError !== null) return true;
   return state.lastFullPassMs === null || nowMs - state.lastFullPassMs >= DEFAULT_FULL_PASS_EVERY_MS;
 }
 
-async function runProjectJob(roundId: string, project: ProjectIdentity, dirty: boolean, context: JobContext): Promise<'done' | 'continued'> {
+async function runProjectJob(roundId: string, index: number, context: JobContext): Promise<'done' | 'continued'> {
+  const [entry, round] = await Promise.all([roundProjectAt(roundId, index), getRound(roundId)]);
+  if (!entry || !round) return 'done';
+  const { project } = entry;
+  // A lane takes the next project nobody took: lanes that met small projects take more of them.
+  const next = async (): Promise<void> => {
+    const following = await claimNextProject(roundId, index + 1, round.projectKeys.length);
+    if (following !== null) await context.push([projectJob(roundId, following, round.projectKeys[following])]);
+  };
   try {
-    if (await mustReadProject(project.key, dirty, context.nowMs)) {
-      const round = await getRound(roundId);
+    if (await mustReadProject(project.key, entry.readProject, context.nowMs)) {
+      const statuses = await getKnownStatuses();
+      const learnt = statuses.size;
       const result = await runProjectSync(
         context.client,
         { key: project.key, name: project.name, portfolio: project.portfolio?.name ?? null },
-        { nowMs: context.nowMs, remainingTimeMs: context.remainingTimeMs, ...(round?.fieldIds ? { fieldIds: round.fieldIds } : {}) },
+        { nowMs: context.nowMs, remainingTimeMs: context.remainingTimeMs, statusCategories: statuses, ...(round.fieldIds ? { fieldIds: round.fieldIds } : {}) },
       );
+      if (statuses.size > learnt) await addKnownStatuses(statuses);
       if (result.status === 'paused') {
-        await context.push([projectJob({ kind: 'project', roundId, project, dirty })]);
+        await context.push([projectJob(roundId, index, project.key)]);
         return 'continued';
       }
     }
   } catch (error) {
     await fail(roundId, project, `Sync from Jira failed: ${describe(error)}`, context.nowMs);
+    await next();
     return 'done';
   }
   // Synced first, then look at the steps: see the module comment for why one of us finishes.
   await markSynced(roundId, project, context.nowMs);
+  await next();
   const steps = await stepsDone(roundId);
   if (steps) await finish(roundId, project, steps.errors, context);
   return 'done';
@@ -207,7 +236,7 @@ async function runStepJob(roundId: string, step: SiteStep, context: JobContext):
   if (!steps) return 'done';
   const [synced, done] = await Promise.all([syncedProjects(roundId), doneMarks(roundId)]);
   const waiting = synced.filter((project) => !done.has(project.key));
-  await pushAll(context.push, waiting.map((project) => projectJob({ kind: 'finish', roundId, project })));
+  await pushAll(context.push, waiting.map((project) => finishJob(roundId, project)));
   return 'done';
 }
 

@@ -35,32 +35,39 @@ export interface WorklogStepResult {
 const PAUSE_BELOW_MS = 10_000;
 const idAndKeySchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
 
+/** Pages being sorted into inboxes while the next ones are read. */
+const PAGES_IN_FLIGHT = 4;
+
 export async function runWorklogStep(client: JiraClient, options: WorklogStepOptions): Promise<WorklogStepResult> {
   const state = await getWorklogSyncState();
-  const pages = worklogUpdatedPages(client, state.sinceMs)[Symbol.asyncIterator]();
   let pagesRead = state.roundId === options.roundId ? state.pagesRead : 0;
   let worklogs = 0;
-  let since = state.sinceMs;
-  let next = pages.next();
-  for (;;) {
-    const result = await next;
-    if (result.done === true) return { status: 'done', pages: pagesRead, worklogs };
-    const page = result.value;
-    // The next page depends only on this one's `until`: read it while this one is sorted into inboxes.
-    if (!page.lastPage) {
-      next = pages.next();
-      next.catch(() => undefined);
-    }
-    worklogs += await sortIntoInboxes(client, page, `${String(since).padStart(15, '0')}`);
+  // worklog/updated pages come one after another (each starts at the last one's `until`); sorting a page
+  // into inboxes takes two more requests, so a few pages are sorted while the next ones are read. The
+  // watermark moves in page order, only past pages whose worklogs are all in the inboxes.
+  const sorting: { untilMs: number; done: Promise<number> }[] = [];
+  const commitOldest = async (): Promise<void> => {
+    const oldest = sorting[0];
+    worklogs += await oldest.done;
+    sorting.shift();
     pagesRead += 1;
+    await setWorklogSyncState({ sinceMs: oldest.untilMs, roundId: options.roundId, pagesRead });
+  };
+  let since = state.sinceMs;
+  for await (const page of worklogUpdatedPages(client, state.sinceMs)) {
+    const done = sortIntoInboxes(client, page, String(since).padStart(15, '0'));
+    // Awaited in order by commitOldest; this only keeps a failure from being reported as unhandled first.
+    done.catch(() => undefined);
+    sorting.push({ untilMs: page.untilMs, done });
     since = page.untilMs;
-    await setWorklogSyncState({ sinceMs: since, roundId: options.roundId, pagesRead });
-    if (page.lastPage) return { status: 'done', pages: pagesRead, worklogs };
-    if ((options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < PAUSE_BELOW_MS) {
-      await pages.return?.(undefined);
+    while (sorting.length >= PAGES_IN_FLIGHT) await commitOldest();
+    if (!page.lastPage && (options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < PAUSE_BELOW_MS) {
+      while (sorting.length > 0) await commitOldest();
       return { status: 'paused', pages: pagesRead, worklogs };
     }
   }
+  while (sorting.length > 0) await commitOldest();
+  return { status: 'done', pages: pagesRead, worklogs };
 }
 
 /** Lists the page's worklogs, finds each one's project and adds them to its inbox. Returns how many. */

@@ -80,7 +80,6 @@ export interface JiraControl {
 
 export type JiraApp = express.Express & { readonly control: JiraControl };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createJiraApp(options: JiraAppOptions): JiraApp {
   const { db } = options;
@@ -140,11 +139,24 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
     res.status(status).json({ errorMessages: [message], errors: {} });
   };
 
+  /** Holds the response's end until `atMs` (the slot stays taken until then). */
+  const answerNoSoonerThan = (res: Response, atMs: number): void => {
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      const waitMs = atMs - Date.now();
+      if (waitMs > 0) setTimeout(() => end(...args), waitMs);
+      else end(...args);
+      return res;
+    }) as Response['end'];
+  };
+
   /** Counting, latency and injected faults, in front of every REST request. */
   const instrument = (name: () => string) => async (req: Request, res: Response, next: NextFunction) => {
     counter.record(name());
     const latencyMs = faults.setting('latencyMs');
-    if (latencyMs > 0) await sleep(latencyMs);
+    // A remote Jira answers in about latencyMs whatever its own work: the answer waits until then,
+    // and the request's processing (here, on this process's one thread) happens within that time.
+    if (latencyMs > 0) answerNoSoonerThan(res, Date.now() + latencyMs);
     const decision = faults.decide();
     if (decision.kind === 'rateLimited') {
       res.set(decision.headers).status(429).json({ errorMessages: ['Rate limit exceeded.'], errors: {} });

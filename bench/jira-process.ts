@@ -1,0 +1,61 @@
+/**
+ * The simulated Jira in a process of its own, for the sync benchmark: Jira is a remote server, so its
+ * work must not compete with the app's for one Node thread. Started by bench/sync.ts with fork();
+ * answers its messages: `change` (edit a share of the issues), `counts`, `reset`.
+ */
+import { importDataset, openJiraDatabase } from '../local/jira/db/database';
+import { formatJiraDateTime } from '../local/jira/db/jira-time';
+import { generateDemoDataset } from '../local/jira/seed/index';
+import { startJiraServer } from '../local/jira/server';
+
+type Message = { type: 'change'; share: number } | { type: 'counts' } | { type: 'reset' };
+
+async function main(): Promise<void> {
+  const knobs = JSON.parse(process.env.PMO_BENCH_KNOBS ?? '{}') as Record<string, unknown>;
+  const dataset = generateDemoDataset({ size: 'large' });
+  const db = openJiraDatabase(':memory:');
+  importDataset(db, dataset);
+  const server = await startJiraServer({ db, knobs });
+  const admin = dataset.users.find((user) => user.displayName === 'Riley Quinn')!;
+
+  process.on('message', (message: Message) => {
+    const control = server.app.control;
+    if (message.type === 'counts') {
+      const cpu = process.cpuUsage();
+      process.send!({ type: 'counts', counts: control.requestCounts(), concurrency: control.concurrency(), cpuMs: (cpu.user + cpu.system) / 1000 });
+    } else if (message.type === 'reset') {
+      control.resetRequestCounts();
+      process.send!({ type: 'reset' });
+    } else {
+      // An edit as Jira records it: the summary changes and `updated` moves (two minutes back, so
+      // worklog/updated's last-minute blind spot plays no part).
+      const nowMs = Date.now() - 120_000;
+      const ids = db.prepare('SELECT id FROM issues ORDER BY id').all() as { id: number }[];
+      const step = Math.round(1 / message.share);
+      const update = db.prepare('UPDATE issues SET summary = summary || ?, updated = ?, updated_ms = ? WHERE id = ?');
+      let changed = 0;
+      db.transaction(() => {
+        for (let index = 0; index < ids.length; index += step, changed += 1) update.run(' (edited)', formatJiraDateTime(nowMs), nowMs, ids[index].id);
+      })();
+      process.send!({ type: 'change', changed });
+    }
+  });
+  process.send!({ type: 'ready', url: server.url, email: admin.emailAddress, projects: dataset.projects.length, issues: dataset.issues.length, lowerBound: lowerBound(dataset) });
+}
+
+/** See bench/sync.ts for the definition. */
+function lowerBound(dataset: ReturnType<typeof generateDemoDataset>): number {
+  const issues = new Map<string, number>();
+  for (const issue of dataset.issues) issues.set(issue.projectKey, (issues.get(issue.projectKey) ?? 0) + 1);
+  let requests = Math.ceil(dataset.projects.length / 100) + 1;
+  for (const project of dataset.projects) {
+    const n = issues.get(project.key) ?? 0;
+    requests += Math.ceil(n / 100) + 2 * Math.ceil(n / 1000) + 1;
+  }
+  return requests;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
