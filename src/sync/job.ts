@@ -195,7 +195,15 @@ class SyncJob {
     const firstBatch = token === null && start.items.length === 0;
     let batch: JiraIssue[] = [];
     for (;;) {
-      if (this.timeLow()) return false;
+      if (this.timeLow()) {
+        // Keep what is read (one more bulkfetch): a run that always pauses mid-batch would never get further.
+        if (batch.length > 0) {
+          data = await this.mergeBatch(data, batch, slot);
+          update(data);
+          await this.checkpoint(run, { ...run.cursor, nextPageToken: token });
+        }
+        return false;
+      }
       let page: z.output<typeof issuePageSchema>;
       try {
         page = await this.client.post(
@@ -216,7 +224,6 @@ class SyncJob {
       token = last ? null : (page.nextPageToken ?? null);
       if (batch.length >= batchSize || last) {
         if (batch.length > 0) {
-          if (this.timeLow()) return false;
           // A first fetch read in one batch goes straight to the main slot when the run completes.
           const staged = !(firstBatch && last && run.kind === 'full');
           data = await this.mergeBatch(data, batch, slot, staged);
