@@ -65,6 +65,8 @@ export interface WorklogInbox {
 }
 
 const QUERY_LIMIT = 100;
+/** A round's records expire a week after their last write: progress is asked for minutes, not weeks. */
+const ROUND_TTL = { ttl: { value: 7, unit: 'DAYS' as const } };
 const roundKey = (roundId: string): string => `sync:round:${roundId}`;
 const syncedKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:synced:${projectKey}`;
 const doneKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:done:${projectKey}`;
@@ -111,7 +113,7 @@ export interface RoundProject {
 
 export async function saveRoundProjects(roundId: string, projects: readonly RoundProject[]): Promise<void> {
   for (let start = 0; start < projects.length; start += PROJECTS_PER_VALUE) {
-    await kvs.set(projectsKey(roundId, start / PROJECTS_PER_VALUE), projects.slice(start, start + PROJECTS_PER_VALUE));
+    await kvs.set(projectsKey(roundId, start / PROJECTS_PER_VALUE), projects.slice(start, start + PROJECTS_PER_VALUE), ROUND_TTL);
   }
 }
 
@@ -132,8 +134,8 @@ export async function claimNextProject(roundId: string, from: number, total: num
   const hint = (await kvs.get<number>(`${roundKey(roundId)}:next`)) ?? 0;
   for (let index = Math.max(from, hint); index < total; index++) {
     try {
-      await kvs.set(claimKey(roundId, index), { atMs: Date.now() }, { keyPolicy: 'FAIL_IF_EXISTS' });
-      await kvs.set(`${roundKey(roundId)}:next`, index + 1);
+      await kvs.set(claimKey(roundId, index), { atMs: Date.now() }, { ...ROUND_TTL, keyPolicy: 'FAIL_IF_EXISTS' });
+      await kvs.set(`${roundKey(roundId)}:next`, index + 1, ROUND_TTL);
       return index;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'KEY_ALREADY_EXISTS') throw error;
@@ -143,7 +145,7 @@ export async function claimNextProject(roundId: string, from: number, total: num
 }
 
 export async function createRound(round: SyncRound): Promise<void> {
-  await kvs.set(roundKey(round.roundId), round);
+  await kvs.set(roundKey(round.roundId), round, ROUND_TTL);
   const latest: LatestRound = { roundId: round.roundId, trigger: round.trigger, startedMs: round.startedMs, requestedBy: round.requestedBy, total: round.projectKeys.length };
   await kvs.set(LATEST_KEY, latest);
 }
@@ -160,7 +162,7 @@ const stepKey = (roundId: string, step: 'issues' | 'worklogs'): string => `${rou
 
 /** A site-wide step is done (with the reason when it gave up). Its own key: the two steps finish concurrently. */
 export async function markStepDone(roundId: string, step: 'issues' | 'worklogs', atMs: number, error: string | null): Promise<void> {
-  await kvs.set(stepKey(roundId, step), { atMs, error });
+  await kvs.set(stepKey(roundId, step), { atMs, error }, ROUND_TTL);
 }
 
 /** Both site-wide steps of the round, once both are done; null while either runs. */
@@ -177,7 +179,7 @@ const troubleKey = (roundId: string, projectKey: string): string => `${roundKey(
 
 /** A site-wide step could not read some of the project's data this round: its snapshot will say why. */
 export async function markTrouble(roundId: string, projectKey: string, reason: string): Promise<void> {
-  await kvs.set(troubleKey(roundId, projectKey), { reason });
+  await kvs.set(troubleKey(roundId, projectKey), { reason }, ROUND_TTL);
 }
 
 export async function troubleOf(roundId: string, projectKey: string): Promise<string | null> {
@@ -186,7 +188,7 @@ export async function troubleOf(roundId: string, projectKey: string): Promise<st
 
 /** The mark carries the project, so whoever finishes it later needs no other read. */
 export async function markSynced(roundId: string, project: ProjectIdentity, atMs: number): Promise<void> {
-  await kvs.set(syncedKey(roundId, project.key), { atMs, project });
+  await kvs.set(syncedKey(roundId, project.key), { atMs, project }, ROUND_TTL);
 }
 
 export async function syncedProjects(roundId: string): Promise<ProjectIdentity[]> {
@@ -194,7 +196,7 @@ export async function syncedProjects(roundId: string): Promise<ProjectIdentity[]
 }
 
 export async function markDone(roundId: string, projectKey: string, mark: DoneMark): Promise<void> {
-  await kvs.set(doneKey(roundId, projectKey), mark);
+  await kvs.set(doneKey(roundId, projectKey), mark, ROUND_TTL);
 }
 
 export async function doneMarks(roundId: string): Promise<Map<string, DoneMark>> {

@@ -8,14 +8,14 @@ import { identityOf, startRound } from '../../sync/rounds';
 import { getLatestRound, getRound, roundProgress } from '../../store/syncRounds';
 import { ResolverFailure } from '../envelope';
 
-/** A refresh this recent and still running is answered instead of starting another. */
+/** A round this recent, still running and covering the viewer's projects is answered instead of starting another. */
 const REUSE_ROUND_MS = 15 * 60_000;
 
 export async function refreshNow(client: JiraClient, accountId: string, nowMs: number): Promise<SyncProgress> {
   // As the viewer: a refresh queues exactly the projects this person may browse.
   const [projects, fields] = await Promise.all([searchAllProjects(client), getFields(client)]);
   const latest = await getLatestRound();
-  if (latest && latest.trigger === 'refresh' && nowMs - latest.startedMs < REUSE_ROUND_MS) {
+  if (latest && nowMs - latest.startedMs < REUSE_ROUND_MS) {
     const round = await getRound(latest.roundId);
     const progress = await roundProgress(latest.roundId);
     const covered = new Set(round?.projectKeys ?? []);
