@@ -63,3 +63,13 @@ export async function invoke<T>(site: LocalSite, key: string, payload: unknown, 
   return answer.data;
 }
 
+
+/** Edits an issue through the simulated Jira's REST API, as a person would (product events follow). */
+export async function editIssue(site: LocalSite, issueKey: string, fields: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${site.jiraUrl}/rest/api/3/issue/${issueKey}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ fields }),
+  });
+  if (response.status !== 204) throw new Error(`editing ${issueKey}: HTTP ${response.status} ${await response.text()}`);
+}

@@ -16,7 +16,7 @@ import type { Answer, PortfolioPage, SyncProgress } from '../src/shared/contract
 import { readHistory, type ProjectSnapshot } from '../src/store/snapshots';
 import { dirtyProjects, getLatestRound, getRound } from '../src/store/syncRounds';
 import { getSyncState, setSyncState } from '../src/store/syncState';
-import { admin, asApp, contractor, dataset, invoke, PROJECTS, readDirectly, runRound, snapshotsOf, startSite, storedData } from './sync-fixture';
+import { admin, asApp, contractor, dataset, editIssue, invoke, PROJECTS, readDirectly, runRound, snapshotsOf, startSite, storedData } from './sync-fixture';
 
 let site: LocalSite;
 let fieldIds: MetricFieldIds;
@@ -99,12 +99,7 @@ describe('reliability', () => {
     const loose = issues.filter((issue) => !linked.has(issue.key) && !parents.has(issue.key) && issue.worklogs.length > 0);
     const [deleted, moved, edited, logged] = loose;
 
-    const response = await fetch(`${site.jiraUrl}/rest/api/3/issue/${edited.key}`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ fields: { summary: 'Edited between rounds', [FIELD.storyPoints]: 21 } }),
-    });
-    expect(response.status).toBe(204);
+    await editIssue(site, edited.key, { summary: 'Edited between rounds', [FIELD.storyPoints]: 21 });
     // Two minutes ago: worklog/updated leaves out the last minute, as Jira's does.
     const nowMs = Date.now() - 120_000;
     const now = formatJiraDateTime(nowMs);
@@ -144,12 +139,7 @@ describe('reliability', () => {
     const before = await snapshotsOf(site);
     // NOVA changes, then Jira fails every request about it.
     const novaIssue = dataset.issues.find((candidate) => candidate.projectKey === 'NOVA')!;
-    const edit = await fetch(`${site.jiraUrl}/rest/api/3/issue/${novaIssue.key}`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ fields: { summary: 'Changed before Jira failed' } }),
-    });
-    expect(edit.status).toBe(204);
+    await editIssue(site, novaIssue.key, { summary: 'Changed before Jira failed' });
     await site.runtime.drainQueues({ fastForward: true });
     site.jira.control.setKnobs({ failingProjects: ['NOVA'] });
     try {
@@ -185,12 +175,7 @@ describe('reliability', () => {
 describe('product events', () => {
   test('an edited issue marks its project dirty, and the next round takes it first', async () => {
     const issue = dataset.issues.find((candidate) => candidate.projectKey === 'VEGA')!;
-    const response = await fetch(`${site.jiraUrl}/rest/api/3/issue/${issue.key}`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ fields: { summary: 'Dirty now' } }),
-    });
-    expect(response.status).toBe(204);
+    await editIssue(site, issue.key, { summary: 'Dirty now' });
     await site.runtime.drainQueues({ fastForward: true });
     expect([...(await asApp(site, dirtyProjects)).keys()]).toEqual(['VEGA']);
     site.jira.control.resetRequestCounts();

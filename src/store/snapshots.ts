@@ -9,6 +9,7 @@
  *   HISTORY_DAYS, indexed by project and day for trends.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
+import type { EntityQueryBuilder } from '@forge/kvs/out/interfaces/entity-query';
 import type { PortfolioProject, ProjectMetricsSummary, Rag, SnapshotStatus } from '../shared/contract';
 
 export const SNAPSHOT_ENTITY = 'project-snapshot';
@@ -68,32 +69,28 @@ export async function deleteSnapshot(projectKey: string): Promise<void> {
   await snapshots().delete(projectKey);
 }
 
-/** Every snapshot, by project key: one platform call per 100 projects. */
-export async function listSnapshots(): Promise<ProjectSnapshot[]> {
-  const found: ProjectSnapshot[] = [];
+/** Every value a query matches, 100 a platform call. */
+async function allOf<T>(query: () => EntityQueryBuilder<T>): Promise<T[]> {
+  const found: T[] = [];
   let cursor: string | undefined;
   do {
-    let query = snapshots().query().index('projectKey').limit(QUERY_LIMIT);
-    if (cursor) query = query.cursor(cursor);
-    const page = await query.getMany();
-    found.push(...page.results.map((result) => result.value));
-    cursor = page.nextCursor;
+    let page = query().limit(QUERY_LIMIT);
+    if (cursor) page = page.cursor(cursor);
+    const answer = await page.getMany();
+    found.push(...answer.results.map((result) => result.value));
+    cursor = answer.nextCursor;
   } while (cursor);
   return found;
 }
 
+/** Every snapshot, by project key: one platform call per 100 projects. */
+export function listSnapshots(): Promise<ProjectSnapshot[]> {
+  return allOf(() => snapshots().query().index('projectKey'));
+}
+
 /** The snapshots of one portfolio ('' for the projects without one), or of one health. */
-export async function listSnapshotsBy(index: 'by-portfolio' | 'by-health', value: string): Promise<ProjectSnapshot[]> {
-  const found: ProjectSnapshot[] = [];
-  let cursor: string | undefined;
-  do {
-    let query = snapshots().query().index(index, { partition: [value] }).limit(QUERY_LIMIT);
-    if (cursor) query = query.cursor(cursor);
-    const page = await query.getMany();
-    found.push(...page.results.map((result) => result.value));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return found;
+export function listSnapshotsBy(index: 'by-portfolio' | 'by-health', value: string): Promise<ProjectSnapshot[]> {
+  return allOf(() => snapshots().query().index(index, { partition: [value] }));
 }
 
 export const historyKey = (projectKey: string, day: number): string => `${projectKey}#${day}`;
@@ -112,15 +109,6 @@ export async function recordHistory(point: HistoryPoint): Promise<void> {
 }
 
 /** The project's points from `fromDay` on, oldest first. */
-export async function readHistory(projectKey: string, fromDay: number): Promise<HistoryPoint[]> {
-  const found: HistoryPoint[] = [];
-  let cursor: string | undefined;
-  do {
-    let query = history().query().index('by-project-day', { partition: [projectKey] }).where(WhereConditions.greaterThanEqualTo(fromDay)).limit(QUERY_LIMIT);
-    if (cursor) query = query.cursor(cursor);
-    const page = await query.getMany();
-    found.push(...page.results.map((result) => result.value));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return found;
+export function readHistory(projectKey: string, fromDay: number): Promise<HistoryPoint[]> {
+  return allOf(() => history().query().index('by-project-day', { partition: [projectKey] }).where(WhereConditions.greaterThanEqualTo(fromDay)));
 }

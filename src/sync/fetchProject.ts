@@ -10,7 +10,7 @@
  */
 import type { Route } from '@forge/api';
 import { z } from 'zod';
-import { bulkFetchChangelogs } from '../jira/changelogs';
+import { bulkFetchChangelogs, type JiraChangeHistory } from '../jira/changelogs';
 import { JiraClient, mapWithConcurrency } from '../jira/client';
 import { JiraBadRequestError } from '../jira/errors';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../jira/fields';
@@ -121,6 +121,23 @@ export async function fetchProjectDataWithStats(
 /** Histories of every issue, and the category of every status they name that can be found. */
 async function fetchHistories(client: JiraClient, issues: readonly JiraIssue[], concurrency: number, categories: Map<string, StatusCategory>) {
   const histories = await bulkFetchChangelogs(client, issues.map((issue) => issue.id), CHANGELOG_FIELDS);
+  const unknownStatusIds = await learnStatusCategories(client, issues, histories, categories, concurrency);
+  return { histories, categories, unknownStatusIds };
+}
+
+const statusOnlySchema = z.object({ id: z.string(), fields: z.object({ status: statusSchema }) });
+
+/**
+ * Learns into `categories` the category of every status the issues are in and their histories name,
+ * looking up on the site those no issue shows; answers the ids still unknown.
+ */
+export async function learnStatusCategories(
+  client: JiraClient,
+  issues: readonly JiraIssue[],
+  histories: ReadonlyMap<string, readonly JiraChangeHistory[]>,
+  categories: Map<string, StatusCategory>,
+  concurrency: number,
+): Promise<string[]> {
   collectStatusCategories(issues, categories);
   const unseen = [...statusIdsIn(histories.values())].filter((id) => !categories.has(id));
   const found = await mapWithConcurrency(unseen, concurrency, (id) => statusCategoryOnSite(client, id));
@@ -128,10 +145,8 @@ async function fetchHistories(client: JiraClient, issues: readonly JiraIssue[], 
     const category = found[index];
     if (category !== null) categories.set(id, category);
   });
-  return { histories, categories, unknownStatusIds: unseen.filter((id) => !categories.has(id)) };
+  return unseen.filter((id) => !categories.has(id));
 }
-
-const statusOnlySchema = z.object({ id: z.string(), fields: z.object({ status: statusSchema }) });
 
 /**
  * Jira's /status is not among the endpoints the app uses, so the category of a status the project's

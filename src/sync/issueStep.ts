@@ -10,16 +10,14 @@
  * Resumable: the cursor (the run's `from` instant and the next page token) is saved after each batch is in
  * the inboxes; a run stopped anywhere re-reads at most one batch, and newer-wins merging makes that harmless.
  */
-import { route } from '@forge/api';
-import { z } from 'zod';
 import type { JiraClient } from '../jira/client';
-import { JiraBadRequestError, JiraError } from '../jira/errors';
+import { JiraError } from '../jira/errors';
 import type { MetricFieldIds } from '../jira/fields';
-import { metricIssueSchema, SEARCH_MAX_WITH_FIELDS, type JiraIssue } from '../jira/issues';
+import type { JiraIssue } from '../jira/issues';
 import type { StatusCategory, WorkItem } from '../metrics/model';
 import { CHUNK_MAX_BYTES } from '../store/projectData';
 import { addToIssueInbox, getIssueScanState, markDirty, markTrouble, setIssueScanState, type IssueScanState } from '../store/syncRounds';
-import { DEFAULT_OVERLAP_MS, normalizeBatch } from './job';
+import { DEFAULT_OVERLAP_MS, normalizeBatch, searchPageFrom } from './job';
 import { issueFieldsFor } from './normalize';
 
 export interface IssueStepOptions {
@@ -39,7 +37,6 @@ export interface IssueStepResult {
 const PAUSE_BELOW_MS = 10_000;
 /** One changelog bulkfetch takes 1000 issues. */
 const BATCH_ISSUES = 1000;
-const pageSchema = z.object({ issues: z.array(metricIssueSchema), nextPageToken: z.string().optional(), isLast: z.boolean().optional() });
 
 export async function runIssueStep(client: JiraClient, options: IssueStepOptions): Promise<IssueStepResult> {
   let state = await getIssueScanState();
@@ -61,16 +58,10 @@ export async function runIssueStep(client: JiraClient, options: IssueStepOptions
   let read = 0;
   for (;;) {
     if ((options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < PAUSE_BELOW_MS) return { status: 'paused', issues: read };
-    let page: z.output<typeof pageSchema>;
-    try {
-      page = await client.post(route`/rest/api/3/search/jql`, { jql, fields, maxResults: SEARCH_MAX_WITH_FIELDS, ...(token !== null ? { nextPageToken: token } : {}) }, pageSchema);
-    } catch (error) {
-      // A token kept across invocations may have expired: newer-wins merging makes reading again from the start safe.
-      if (error instanceof JiraBadRequestError && token !== null && batch.length === 0) {
-        token = null;
-        continue;
-      }
-      throw error;
+    const page = await searchPageFrom(client, jql, fields, token, batch.length === 0);
+    if (page === null) {
+      token = null;
+      continue;
     }
     batch.push(...page.issues);
     const last = page.isLast === true || page.nextPageToken === undefined;

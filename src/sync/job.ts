@@ -17,7 +17,7 @@
 import { route, type Route } from '@forge/api';
 import { z } from 'zod';
 import { bulkFetchChangelogs } from '../jira/changelogs';
-import { JiraClient, mapWithConcurrency } from '../jira/client';
+import { JiraClient } from '../jira/client';
 import { JiraBadRequestError } from '../jira/errors';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../jira/fields';
 import { metricIssueSchema, searchIssuePages, SEARCH_MAX_ID_ONLY, SEARCH_MAX_WITH_FIELDS, type JiraIssue } from '../jira/issues';
@@ -26,8 +26,8 @@ import { getProjectVersions } from '../jira/versions';
 import type { ProjectData, StatusCategory, WorkItem, Worklog } from '../metrics/model';
 import { deleteProjectData, loadProjectData, loadProjectHead, saveProjectData, type ProjectDataSlot } from '../store/projectData';
 import { getSyncState, setSyncState, type SyncCursor, type SyncInProgress, type SyncState } from '../store/syncState';
-import { statusCategoryOnSite } from './fetchProject';
-import { collectStatusCategories, issueFieldsFor, normalizeIssue, normalizeVersion, statusIdsIn } from './normalize';
+import { learnStatusCategories } from './fetchProject';
+import { issueFieldsFor, normalizeIssue, normalizeVersion } from './normalize';
 
 export interface SyncProject {
   key: string;
@@ -73,6 +73,26 @@ const DEFAULT_CONCURRENCY = 8;
 const CHANGELOG_FIELDS = ['status', 'duedate'];
 
 const issuePageSchema = z.object({ issues: z.array(metricIssueSchema), nextPageToken: z.string().optional(), isLast: z.boolean().optional() });
+
+/**
+ * One search/jql page of metric fields from `token` (null: the first). Null when Jira refuses a token
+ * kept across invocations (it may have expired) and the caller may start over (`canRestart`): merging
+ * by id makes reading again from the start safe.
+ */
+export async function searchPageFrom(
+  client: JiraClient,
+  jql: string,
+  fields: string[],
+  token: string | null,
+  canRestart: boolean,
+): Promise<z.output<typeof issuePageSchema> | null> {
+  try {
+    return await client.post(route`/rest/api/3/search/jql`, { jql, fields, maxResults: SEARCH_MAX_WITH_FIELDS, ...(token !== null ? { nextPageToken: token } : {}) }, issuePageSchema);
+  } catch (error) {
+    if (error instanceof JiraBadRequestError && token !== null && canRestart) return null;
+    throw error;
+  }
+}
 const idOnlySchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
 
 /** Runs (or resumes) the project's sync until it is done or time runs low. */
@@ -204,20 +224,10 @@ class SyncJob {
         }
         return false;
       }
-      let page: z.output<typeof issuePageSchema>;
-      try {
-        page = await this.client.post(
-          route`/rest/api/3/search/jql`,
-          { jql, fields, maxResults: SEARCH_MAX_WITH_FIELDS, ...(token !== null ? { nextPageToken: token } : {}) },
-          issuePageSchema,
-        );
-      } catch (error) {
-        // A token kept across invocations may have expired: merging is idempotent, so read from the start.
-        if (error instanceof JiraBadRequestError && token !== null && batch.length === 0) {
-          token = null;
-          continue;
-        }
-        throw error;
+      const page = await searchPageFrom(this.client, jql, fields, token, batch.length === 0);
+      if (page === null) {
+        token = null;
+        continue;
       }
       batch.push(...page.issues);
       const last = page.isLast === true || page.nextPageToken === undefined;
@@ -316,13 +326,7 @@ export async function normalizeBatch(
   concurrency = DEFAULT_CONCURRENCY,
 ): Promise<WorkItem[]> {
   const histories = await bulkFetchChangelogs(client, issues.map((issue) => issue.id), CHANGELOG_FIELDS);
-  collectStatusCategories(issues, categories);
-  const unseen = [...statusIdsIn(histories.values())].filter((id) => !categories.has(id));
-  const found = await mapWithConcurrency(unseen, concurrency, (id) => statusCategoryOnSite(client, id));
-  unseen.forEach((id, index) => {
-    const category = found[index];
-    if (category !== null) categories.set(id, category);
-  });
+  await learnStatusCategories(client, issues, histories, categories, concurrency);
   return issues.map((issue) => normalizeIssue(issue, fieldIds, categories, histories.get(issue.id) ?? []));
 }
 

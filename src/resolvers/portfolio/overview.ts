@@ -10,6 +10,7 @@ import { searchAllProjects, type JiraProject } from '../../jira/projects';
 import { countIssues, jqlString, searchIssuesPage } from '../../jira/search';
 import { getMyself } from '../../jira/users';
 import type { IssueCounts, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../shared/contract';
+import { identityOf } from '../../sync/rounds';
 import { selectProjects } from './scope';
 
 /** Projects read at once; each makes five requests, so Jira sees at most 20 in flight. */
@@ -45,11 +46,7 @@ async function readProjectRow(client: JiraClient, project: JiraProject, asOf: st
   ]);
   const issueCounts: IssueCounts = { total: toDo + inProgress + done, toDo, inProgress, done };
   return {
-    id: project.id,
-    key: project.key,
-    name: project.name,
-    lead: project.lead ? { accountId: project.lead.accountId, displayName: project.lead.displayName } : null,
-    portfolio: project.projectCategory ? { id: project.projectCategory.id, name: project.projectCategory.name } : null,
+    ...identityOf(project),
     issueCounts,
     percentDone: issueCounts.total === 0 ? null : Math.round((done / issueCounts.total) * 1000) / 10,
     overdueCount,
