@@ -57,6 +57,11 @@ export class JiraClient {
     this.random = options.random ?? Math.random;
   }
 
+  /** The same client, making each request at most `maxAttempts` times (probing which part of a bulk request fails). */
+  withAttempts(maxAttempts: number): JiraClient {
+    return new JiraClient(this.requestJira, { ...this.options, retry: { ...this.options.retry, maxAttempts } });
+  }
+
   get<S extends z.ZodType>(path: Route, schema: S): Promise<z.output<S>> {
     return this.send(path, { method: 'GET', headers: { Accept: 'application/json' } }, schema);
   }

@@ -109,7 +109,7 @@ async function normalizeIsolated(client: JiraClient, batch: JiraIssue[], options
         continue;
       }
       if (!(result.reason instanceof JiraError)) throw result.reason;
-      await markTrouble(options.roundId, projectKey, `Reading its changed issues from Jira failed: ${result.reason.message}`);
+      await markTrouble(options.roundId, projectKey, `Reading its changed issues from Jira failed (HTTP ${result.reason.status})`);
       await markDirty(projectKey, options.nowMs);
     }
     return items;

@@ -17,6 +17,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { JiraClient } from '../jira/client';
+import {
+  JiraBadAnswerError,
+  JiraError,
+  JiraForbiddenError,
+  JiraNotAuthenticatedError,
+  JiraNotFoundError,
+  JiraRateLimitedError,
+  JiraUnavailableError,
+} from '../jira/errors';
 import type { JiraProject } from '../jira/projects';
 import { DEFAULT_PROJECT_SETTINGS } from '../metrics/settings';
 import type { ProjectIdentity } from '../metrics/summary';
@@ -146,7 +155,16 @@ export async function startRound(
   return progressOf(round, new Map());
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Why a job failed, in words for the PMO (the stale reason on the page); no request paths. */
+function describe(error: unknown): string {
+  if (error instanceof JiraRateLimitedError) return 'Jira kept refusing requests (rate limited)';
+  if (error instanceof JiraUnavailableError) return error.status > 0 ? `Jira did not answer (HTTP ${error.status})` : 'Jira could not be reached';
+  if (error instanceof JiraForbiddenError || error instanceof JiraNotAuthenticatedError) return `the app may not read it (HTTP ${error.status})`;
+  if (error instanceof JiraNotFoundError) return 'Jira no longer has it, or the app may not see it (HTTP 404)';
+  if (error instanceof JiraBadAnswerError) return 'Jira answered in an unexpected shape';
+  if (error instanceof JiraError) return `Jira refused a request (HTTP ${error.status}): ${error.jiraMessages[0] ?? error.message}`;
+  return `an internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 /** Runs one queue event. Never throws for a Jira failure: that is recorded on the project instead. */
 export async function runSyncEvent(event: SyncEvent, context: JobContext): Promise<'done' | 'continued'> {
@@ -198,7 +216,7 @@ async function runProjectJob(roundId: string, index: number, context: JobContext
       }
     }
   } catch (error) {
-    await fail(roundId, project, `Sync from Jira failed: ${describe(error)}`, context.nowMs);
+    await fail(roundId, project, `Reading the project from Jira failed: ${describe(error)}`, context.nowMs);
     await next();
     return 'done';
   }
@@ -254,7 +272,7 @@ async function finish(roundId: string, project: ProjectIdentity, stepErrors: str
     await finishProject(context.client, project, { roundId, nowMs: context.nowMs, settings: DEFAULT_PROJECT_SETTINGS });
     await markDone(roundId, project.key, { atMs: context.nowMs, failure: null });
   } catch (error) {
-    await fail(roundId, project, `Computing the metrics failed: ${describe(error)}`, context.nowMs);
+    await fail(roundId, project, `Computing its metrics failed: ${describe(error)}`, context.nowMs);
   }
 }
 

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { JiraClient } from '../jira/client';
 import { searchIssuePages, SEARCH_MAX_ID_ONLY } from '../jira/issues';
-import { JiraError } from '../jira/errors';
+import { JiraError, JiraRateLimitedError } from '../jira/errors';
 import { listWorklogs, worklogUpdatedPages, type ChangedWorklogPage, type JiraWorklog } from '../jira/worklogs';
 import type { Worklog } from '../metrics/model';
 import { addToInbox, getWorklogSyncState, setWorklogSyncState } from '../store/syncRounds';
@@ -91,22 +91,42 @@ async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, par
   return listed.length;
 }
 
+/** Probing requests a page may spend finding the worklogs Jira cannot list; ids past that are left out. */
+const PROBES_PER_PAGE = 300;
+
 /**
- * worklog/list, halving a request Jira keeps failing to find the worklogs it cannot read, which are
- * left out: their issues' timespent then disagrees with the stored worklogs, and the project's finish
- * reads those issues on their own (and is marked stale if Jira fails them again). When every part fails
- * alike, Jira is failing, not some worklogs: the error stands and the step is retried next round.
+ * worklog/list; when Jira keeps failing a request, halves it (each half asked twice at most) to find
+ * the worklogs it cannot read, which are left out: their issues' timespent then disagrees with the
+ * stored worklogs, and the project's finish reads those issues on their own (and marks the project
+ * stale if Jira fails them again). When nothing can be read, Jira is failing, not some worklogs: the
+ * error stands and the step is retried next round.
  */
 async function listIsolated(client: JiraClient, ids: readonly number[]): Promise<JiraWorklog[]> {
   try {
     return await listWorklogs(client, ids);
   } catch (error) {
-    if (!(error instanceof JiraError) || ids.length <= 1) throw error;
-    const half = Math.ceil(ids.length / 2);
-    const parts = await Promise.allSettled([listIsolated(client, ids.slice(0, half)), listIsolated(client, ids.slice(half))]);
-    const read = parts.flatMap((part) => (part.status === 'fulfilled' ? [part.value] : []));
+    if (!(error instanceof JiraError) || error instanceof JiraRateLimitedError || ids.length <= 1) throw error;
+    const probe = client.withAttempts(2);
+    const budget = { left: PROBES_PER_PAGE };
+    const read: JiraWorklog[] = [];
+    const search = async (part: readonly number[]): Promise<void> => {
+      if (part.length <= 1 || budget.left <= 0) return;
+      const half = Math.ceil(part.length / 2);
+      await Promise.all(
+        [part.slice(0, half), part.slice(half)].map(async (piece) => {
+          budget.left -= 1;
+          try {
+            read.push(...(await listWorklogs(probe, piece)));
+          } catch (failure) {
+            if (!(failure instanceof JiraError)) throw failure;
+            await search(piece);
+          }
+        }),
+      );
+    };
+    await search(ids);
     if (read.length === 0) throw error;
-    return read.flat();
+    return read;
   }
 }
 
