@@ -51,13 +51,15 @@ class JiraProcess {
 
   private next<T>(type: string): Promise<T> {
     return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the simulated Jira exited (${code})`));
       const onMessage = (message: { type: string }) => {
         if (message.type !== type) return;
         this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
         resolve(message as T);
       };
       this.child.on('message', onMessage);
-      this.child.once('exit', (code) => reject(new Error(`the simulated Jira exited (${code})`)));
+      this.child.once('exit', onExit);
     });
   }
 
