@@ -4,12 +4,13 @@
  * The page reads the snapshots the background sync keeps ('portfolio/page'); Refresh now queues a
  * sync round ('sync/refresh') and follows it ('sync/progress').
  */
+import { invokeLiveReport } from '../local/report/resolver';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startLocalSite, type LocalSite } from '../local/site/site';
-import type { Answer, PortfolioMetricsReport, PortfolioPage } from '../src/shared/contract';
+import type { Answer, PortfolioPage } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, expectedFigures, userByName } from '../test/demo-fixture';
 import { launchBrowser } from './browser';
 
@@ -184,7 +185,7 @@ test('after the first sync the page shows every project with its figures and hea
 });
 
 test('the health on the page is what the metrics engine computes from Jira today', async () => {
-  const live = (await site.invoke('pmo-portfolio-page', 'portfolio/metrics', {}, admin.accountId)) as Answer<PortfolioMetricsReport>;
+  const live = await invokeLiveReport(site, 'portfolio/metrics', {}, admin.accountId);
   if (!live.ok) throw new Error(JSON.stringify(live.error));
   await page.goto(site.url + '/');
   await shownKeys();

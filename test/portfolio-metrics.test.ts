@@ -2,10 +2,11 @@
  * The metrics resolver end to end: every project's Jira data read over HTTP as the viewer, normalized,
  * and run through the metrics engine, giving the same figures as the engine on the dataset itself.
  */
+import { invokeLiveReport } from '../local/report/resolver';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import { projectDataFromDataset } from '../local/metrics/fromDataset';
 import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics';
-import type { Answer, PortfolioMetricsReport } from '../src/shared/contract';
+import type { PortfolioMetricsReport } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, userByName } from './demo-fixture';
 
 const dataset = demoDataset();
@@ -19,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => site.close());
 
 async function metrics(payload: unknown, accountId: string): Promise<PortfolioMetricsReport> {
-  const answer = (await site.invoke('pmo-portfolio-page', 'portfolio/metrics', payload, accountId)) as Answer<PortfolioMetricsReport>;
+  const answer = await invokeLiveReport(site, 'portfolio/metrics', payload, accountId);
   if (!answer.ok) throw new Error(JSON.stringify(answer.error));
   return answer.data;
 }

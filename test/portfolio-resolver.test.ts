@@ -2,11 +2,11 @@
  * The portfolio resolver end to end: the real handler run by the Forge runtime emulator, its Jira
  * calls answered over HTTP by the simulated Jira, as different users.
  */
+import { invokeLiveReport } from '../local/report/resolver';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import type { Answer, PortfolioOverview } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, expectedFigures, userByName } from './demo-fixture';
 
-const PAGE = 'pmo-portfolio-page';
 let site: LocalSite;
 const dataset = demoDataset();
 const admin = userByName(dataset, 'Riley Quinn');
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => site.close());
 
 const overview = (payload: unknown, accountId: string) =>
-  site.invoke(PAGE, 'portfolio/overview', payload, accountId) as Promise<Answer<PortfolioOverview>>;
+  invokeLiveReport(site, 'portfolio/overview', payload, accountId);
 
 function data(answer: Answer<PortfolioOverview>): PortfolioOverview {
   if (!answer.ok) throw new Error(`resolver failed: ${JSON.stringify(answer.error)}`);

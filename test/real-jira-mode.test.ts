@@ -3,10 +3,10 @@
  * call goes there with the token owner's Basic credentials, and the app acts as that one person.
  * A second simulated Jira stands in for the real Cloud site.
  */
+import { invokeLiveReport } from '../local/report/resolver';
 import { openJiraDatabase, importDataset } from '../local/jira/db/database';
 import { startJiraServer, type RunningJiraServer } from '../local/jira/server';
 import { realJiraFromEnvironment, startLocalSite, type LocalSite } from '../local/site/site';
-import type { Answer, PortfolioOverview } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, userByName } from './demo-fixture';
 
 const dataset = demoDataset();
@@ -34,7 +34,7 @@ afterAll(async () => {
 test('the app reads the other site as the API token owner', async () => {
   expect(site.directory.listUsers().map((user) => user.accountId)).toEqual([contractor.accountId]);
   remote.app.control.resetRequestCounts();
-  const answer = (await site.invoke('pmo-portfolio-page', 'portfolio/overview', {}, contractor.accountId)) as Answer<PortfolioOverview>;
+  const answer = await invokeLiveReport(site, 'portfolio/overview', {}, contractor.accountId);
   if (!answer.ok) throw new Error(JSON.stringify(answer.error));
   expect(answer.data.viewer.accountId).toBe(contractor.accountId);
   expect(answer.data.projects.map((project) => project.key).sort()).toEqual(browsableProjectKeys(dataset, contractor.accountId));

@@ -2,16 +2,17 @@
  * The pmo command line: `serve` (the local site), `seed` (dataset files), `report` (portfolio
  * figures through the same resolvers as the UI) and `check-manifest` (the offline manifest check).
  */
+import { invokeLiveReport } from '../report/resolver';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValid, parseISO } from 'date-fns';
-import type { Answer, PortfolioFilter, PortfolioMetricsReport, PortfolioOverview, PortfolioOverviewRequest } from '../../src/shared/contract';
+import type { Answer, PortfolioFilter, PortfolioOverviewRequest } from '../../src/shared/contract';
 import { openJiraDatabase, importDataset } from '../jira/db/database';
 import type { JiraKnobsPatch } from '../jira/server';
 import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { realJiraFromEnvironment, startLocalSite, type DatasetSource } from '../site/site';
-import { PROJECT_ROOT, readManifest, listSurfaces } from '../site/manifest';
+import { PROJECT_ROOT } from '../site/manifest';
 import { checkManifest } from './checkManifest';
 import { formatReport, REPORT_FORMATS, toReport, type ReportFormat } from './report';
 
@@ -180,9 +181,8 @@ async function report(options: ReportOptions): Promise<void> {
         ? { scope: 'portfolio', portfolioName: options.portfolio }
         : { scope: 'all' };
     const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}) };
-    const [page] = listSurfaces(readManifest());
-    const overview = unwrap((await site.invoke(page.moduleKey, 'portfolio/overview', payload, accountId)) as Answer<PortfolioOverview>);
-    const metrics = unwrap((await site.invoke(page.moduleKey, 'portfolio/metrics', payload, accountId)) as Answer<PortfolioMetricsReport>);
+    const overview = unwrap(await invokeLiveReport(site, 'portfolio/overview', payload, accountId));
+    const metrics = unwrap(await invokeLiveReport(site, 'portfolio/metrics', payload, accountId));
     const scope = { project: options.project ?? null, portfolio: options.portfolio ?? null };
     process.stdout.write(formatReport(toReport(overview, metrics, scope), options.format));
   } finally {

@@ -100,6 +100,7 @@ export interface PortfolioMetricsReport {
 
 /** Resolver key -> its payload and answer data. */
 export interface ResolverDefinitions {
+  /** Live reads of every issue, for `pmo report` only (local/report/): the deployed app does not serve them. */
   'portfolio/overview': { payload: PortfolioOverviewRequest; data: PortfolioOverview };
   'portfolio/metrics': { payload: PortfolioOverviewRequest; data: PortfolioMetricsReport };
   /** The page's one read: every visible project's latest snapshot, never Jira in bulk. */

@@ -1,31 +1,22 @@
-/** Resolver of the Portfolio page (jira:globalPage). */
+/**
+ * Resolver of the Portfolio page (jira:globalPage). Every call reads snapshots and sync records, never
+ * Jira in bulk: its cost does not grow with the portfolio's issues (docs/sync.md). Live reads of every
+ * issue for any as-of day are the CLI's (`pmo report`, local/report/), not the deployed app's.
+ */
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { isValid, parseISO } from 'date-fns';
 import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
-import type { PortfolioOverviewRequest, PortfolioPageRequest, SyncProgressRequest } from '../../shared/contract';
+import type { PortfolioPageRequest, SyncProgressRequest } from '../../shared/contract';
 import { answered } from '../envelope';
-import { readPortfolioMetrics } from './metrics';
-import { readPortfolioOverview } from './overview';
 import { readPortfolioPage } from './page';
 import { refreshNow, syncProgress } from './sync';
 
-const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((day) => isValid(parseISO(day)), 'not a real calendar date');
-
-const filterSchema = z.discriminatedUnion('scope', [
+export const filterSchema = z.discriminatedUnion('scope', [
   z.strictObject({ scope: z.literal('all') }),
   z.strictObject({ scope: z.literal('project'), projectKey: projectKeySchema }),
   z.strictObject({ scope: z.literal('portfolio'), portfolioName: z.string().trim().min(1).max(255) }),
 ]);
-
-export const overviewRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.strictObject({
-  filter: filterSchema.optional(),
-  asOf: isoDay.optional(),
-});
 
 export const pageRequestSchema: z.ZodType<PortfolioPageRequest> = z.strictObject({ filter: filterSchema.optional() });
 const refreshRequestSchema: z.ZodType<Record<string, never>> = z.strictObject({});
@@ -34,14 +25,6 @@ const progressRequestSchema: z.ZodType<SyncProgressRequest> = z.strictObject({
 });
 
 export const portfolioResolver = new Resolver()
-  .define(
-    'portfolio/overview',
-    answered<'portfolio/overview'>(overviewRequestSchema, (payload) => readPortfolioOverview(jiraAsUser(), payload, new Date())),
-  )
-  .define(
-    'portfolio/metrics',
-    answered<'portfolio/metrics'>(overviewRequestSchema, (payload) => readPortfolioMetrics(jiraAsUser(), payload, new Date())),
-  )
   .define('portfolio/page', answered<'portfolio/page'>(pageRequestSchema, (payload, caller) => readPortfolioPage(jiraAsUser(), payload, caller.accountId)))
   .define('sync/refresh', answered<'sync/refresh'>(refreshRequestSchema, (_payload, caller) => refreshNow(jiraAsUser(), caller.accountId, Date.now())))
   .define('sync/progress', answered<'sync/progress'>(progressRequestSchema, (payload) => syncProgress(payload.roundId)));

@@ -5,12 +5,12 @@
  */
 import { z } from 'zod';
 import { addDays, format } from 'date-fns';
-import { mapWithConcurrency, type JiraClient } from '../../jira/client';
-import { searchAllProjects, type JiraProject } from '../../jira/projects';
-import { countIssues, jqlString, searchIssuesPage } from '../../jira/search';
-import { getMyself } from '../../jira/users';
-import type { IssueCounts, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../shared/contract';
-import { identityOf } from '../../sync/rounds';
+import { mapWithConcurrency, type JiraClient } from '../../src/jira/client';
+import { searchAllProjects, type JiraProject } from '../../src/jira/projects';
+import { countIssues, jqlString, searchIssuesPage } from '../../src/jira/search';
+import { getMyself } from '../../src/jira/users';
+import type { IssueCounts, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../src/shared/contract';
+import { identityOf } from '../../src/sync/rounds';
 import { selectProjects } from './scope';
 
 /** Projects read at once; each makes five requests, so Jira sees at most 20 in flight. */

@@ -3,14 +3,14 @@
  * viewer. Reading every issue of every project on request is fine for a demo-sized portfolio; the
  * sync jobs and snapshots replace it for large ones.
  */
-import { mapWithConcurrency, type JiraClient } from '../../jira/client';
-import { getFields, resolveMetricFields } from '../../jira/fields';
-import { searchAllProjects } from '../../jira/projects';
-import { getMyself } from '../../jira/users';
-import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../metrics';
-import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../metrics/settings';
-import type { PortfolioMetricsReport, PortfolioOverviewRequest } from '../../shared/contract';
-import { fetchProjectData } from '../../sync/fetchProject';
+import { mapWithConcurrency, type JiraClient } from '../../src/jira/client';
+import { getFields, resolveMetricFields } from '../../src/jira/fields';
+import { searchAllProjects } from '../../src/jira/projects';
+import { getMyself } from '../../src/jira/users';
+import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../src/metrics';
+import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../src/metrics/settings';
+import type { PortfolioMetricsReport, PortfolioOverviewRequest } from '../../src/shared/contract';
+import { fetchProjectData } from '../../src/sync/fetchProject';
 import { selectProjects } from './scope';
 
 /** Projects read at once: each is many paged requests. */

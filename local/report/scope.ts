@@ -1,7 +1,7 @@
 /** Which of the projects a viewer may browse a request is about. */
-import type { JiraProject } from '../../jira/projects';
-import type { PortfolioFilter } from '../../shared/contract';
-import { ResolverFailure } from '../envelope';
+import type { JiraProject } from '../../src/jira/projects';
+import type { PortfolioFilter } from '../../src/shared/contract';
+import { ResolverFailure } from '../../src/resolvers/envelope';
 
 export function selectProjects(projects: JiraProject[], filter: PortfolioFilter): JiraProject[] {
   switch (filter.scope) {
