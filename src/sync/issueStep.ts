@@ -85,6 +85,18 @@ export async function runIssueStep(client: JiraClient, options: IssueStepOptions
 
 const projectOf = (issueKey: string): string => issueKey.slice(0, issueKey.lastIndexOf('-'));
 
+/** Values by the project of their issue key (PROJ-12 -> PROJ), in first-seen order. */
+export function groupByProject<T>(values: readonly T[], issueKeyOf: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) {
+    const projectKey = projectOf(issueKeyOf(value));
+    const group = groups.get(projectKey);
+    if (group) group.push(value);
+    else groups.set(projectKey, [value]);
+  }
+  return groups;
+}
+
 /**
  * normalizeBatch, with one project's failures kept to that project: when Jira keeps failing a batch,
  * each project's issues are read on their own; a project that still fails (while others do not) is left
@@ -95,8 +107,7 @@ async function normalizeIsolated(client: JiraClient, batch: JiraIssue[], options
     return await normalizeBatch(client, batch, options.fieldIds, categories);
   } catch (error) {
     if (!(error instanceof JiraError)) throw error;
-    const byProject = new Map<string, JiraIssue[]>();
-    for (const issue of batch) byProject.set(projectOf(issue.key), [...(byProject.get(projectOf(issue.key)) ?? []), issue]);
+    const byProject = groupByProject(batch, (issue) => issue.key);
     // Every project failing alike means Jira is failing, not one project: the step fails and is retried.
     if (byProject.size === 1) throw error;
     const results = await Promise.allSettled([...byProject.values()].map((issues) => normalizeBatch(client, issues, options.fieldIds, categories)));
@@ -117,11 +128,7 @@ async function normalizeIsolated(client: JiraClient, batch: JiraIssue[], options
 }
 
 async function sortIntoInboxes(items: readonly WorkItem[], part: string): Promise<void> {
-  const byProject = new Map<string, WorkItem[]>();
-  for (const item of items) {
-    const projectKey = projectOf(item.key);
-    byProject.set(projectKey, [...(byProject.get(projectKey) ?? []), item]);
-  }
+  const byProject = groupByProject(items, (item) => item.key);
   await Promise.all(
     [...byProject].map(async ([projectKey, found]) => {
       const chunks = chunkBySize(found);

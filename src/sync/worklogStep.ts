@@ -16,7 +16,7 @@ import { JiraError, JiraRateLimitedError } from '../jira/errors';
 import { listWorklogs, worklogUpdatedPages, type ChangedWorklogPage, type JiraWorklog } from '../jira/worklogs';
 import type { Worklog } from '../metrics/model';
 import { addToInbox, getWorklogSyncState, setWorklogSyncState } from '../store/syncRounds';
-import { chunkBySize } from './issueStep';
+import { chunkBySize, groupByProject } from './issueStep';
 import { normalizeWorklog } from './normalize';
 
 export interface WorklogStepOptions {
@@ -77,16 +77,13 @@ async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, par
   const issueIds = [...new Set(listed.map((worklog) => worklog.issueId).filter((id): id is string => id !== undefined && /^\d+$/.test(id)))];
   const keyById = await issueKeysById(client, issueIds);
 
-  const byProject = new Map<string, Worklog[]>();
+  const attributed: Worklog[] = [];
   for (const worklog of listed) {
     const issueKey = worklog.issueId === undefined ? undefined : keyById.get(worklog.issueId);
     // An issue deleted since, or one the app cannot see: nothing to attribute the worklog to.
-    if (issueKey === undefined) continue;
-    const projectKey = issueKey.slice(0, issueKey.lastIndexOf('-'));
-    const list = byProject.get(projectKey) ?? [];
-    list.push(normalizeWorklog(worklog, issueKey));
-    byProject.set(projectKey, list);
+    if (issueKey !== undefined) attributed.push(normalizeWorklog(worklog, issueKey));
   }
+  const byProject = groupByProject(attributed, (worklog) => worklog.issueKey);
   await Promise.all([...byProject].map(([projectKey, found]) => writeInbox(projectKey, part, found)));
   return listed.length;
 }
