@@ -73,8 +73,8 @@ const doneKey = (roundId: string, projectKey: string): string => `${roundKey(rou
 const dirtyPrefix = 'sync:dirty:';
 const LATEST_KEY = 'sync:latest';
 const STATUSES_KEY = 'sync:statuses';
-const WORKLOGS_KEY = 'sync:worklogs';
-const ISSUES_KEY = 'sync:issues';
+export const WORKLOG_STEP_KEY = 'sync:worklogs';
+export const ISSUE_STEP_KEY = 'sync:issues';
 const inboxPrefix = (projectKey: string): string => `project:${projectKey}:inbox:`;
 const issueInboxPrefix = (projectKey: string): string => `project:${projectKey}:issues:`;
 
@@ -258,11 +258,11 @@ export async function addKnownStatuses(learnt: ReadonlyMap<string, StatusCategor
 }
 
 export async function getIssueScanState(): Promise<IssueScanState> {
-  return (await kvs.get<IssueScanState>(ISSUES_KEY)) ?? { sinceMs: null, run: null, statusCategories: {} };
+  return (await kvs.get<IssueScanState>(ISSUE_STEP_KEY)) ?? { sinceMs: null, run: null, statusCategories: {} };
 }
 
 export async function setIssueScanState(state: IssueScanState): Promise<void> {
-  await kvs.set(ISSUES_KEY, state);
+  await kvs.set(ISSUE_STEP_KEY, state);
 }
 
 export async function addToIssueInbox(projectKey: string, part: string, inbox: IssueInbox): Promise<void> {
@@ -274,11 +274,11 @@ export async function readIssueInbox(projectKey: string): Promise<{ key: string;
 }
 
 export async function getWorklogSyncState(): Promise<WorklogSyncState> {
-  return (await kvs.get<WorklogSyncState>(WORKLOGS_KEY)) ?? { sinceMs: 0, roundId: null, pagesRead: 0 };
+  return (await kvs.get<WorklogSyncState>(WORKLOG_STEP_KEY)) ?? { sinceMs: 0, roundId: null, pagesRead: 0 };
 }
 
 export async function setWorklogSyncState(state: WorklogSyncState): Promise<void> {
-  await kvs.set(WORKLOGS_KEY, state);
+  await kvs.set(WORKLOG_STEP_KEY, state);
 }
 
 /** `part` orders a project's inbox entries: later parts hold later edits. */

@@ -22,7 +22,7 @@ import { JiraBadRequestError } from '../jira/errors';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../jira/fields';
 import { metricIssueSchema, searchIssuePages, SEARCH_MAX_ID_ONLY, SEARCH_MAX_WITH_FIELDS, type JiraIssue } from '../jira/issues';
 import { jqlString } from '../jira/search';
-import { getProjectVersions } from '../jira/versions';
+import { getProjectVersions, type JiraVersion } from '../jira/versions';
 import type { ProjectData, StatusCategory, WorkItem, Worklog } from '../metrics/model';
 import { deleteProjectData, loadProjectData, loadProjectHead, saveProjectData, type ProjectDataSlot } from '../store/projectData';
 import { getSyncState, setSyncState, type SyncCursor, type SyncInProgress, type SyncState } from '../store/syncState';
@@ -145,8 +145,11 @@ class SyncJob {
       const { cursor } = run;
       if (this.timeLow()) return 'paused';
       if (cursor.phase === 'issues') {
-        const finished = await this.readIssues(run, slot, data, (next) => (data = next));
-        if (!finished) return 'paused';
+        const read = await this.readIssues(run, slot, data, (next) => (data = next));
+        if (read === 'paused') return 'paused';
+        // Read but held in memory only (a first sync in one batch): no checkpoint may claim it is stored,
+        // so a failure from here on reads the issues again instead of completing a sync of nothing.
+        if (read === 'in memory') return this.completeWithVersions(run, slot, data, versionsAhead, renamed);
         await this.checkpoint(run, { ...cursor, phase: cursor.fullPass ? 'ids' : 'versions', nextPageToken: null });
       } else if (cursor.phase === 'ids') {
         data = await this.fullPass(run, slot, data);
@@ -162,15 +165,19 @@ class SyncJob {
         data = await this.mergeBatch(data, issues, slot);
         await this.checkpoint(run, { ...cursor, missingIds: cursor.missingIds.slice(ids.length) });
       } else {
-        const versions = (await versionsAhead).map(normalizeVersion);
-        // A first fetch is published with its versions in complete(); an incremental run saves only a change.
-        const changed = JSON.stringify(versions) !== JSON.stringify(data.versions);
-        data = { ...data, versions };
-        if ((changed || renamed) && run.kind === 'incremental') await saveProjectData(data, slot, this.options.nowMs);
-        await this.complete(run, data);
-        return 'done';
+        return this.completeWithVersions(run, slot, data, versionsAhead, renamed);
       }
     }
+  }
+
+  private async completeWithVersions(run: SyncInProgress, slot: ProjectDataSlot, read: ProjectData, versionsAhead: Promise<JiraVersion[]>, renamed: boolean): Promise<'done'> {
+    const versions = (await versionsAhead).map(normalizeVersion);
+    // A first fetch is published with its versions in complete(); an incremental run saves only a change.
+    const changed = JSON.stringify(versions) !== JSON.stringify(read.versions);
+    const data = { ...read, versions };
+    if ((changed || renamed) && run.kind === 'incremental') await saveProjectData(data, slot, this.options.nowMs);
+    await this.complete(run, data);
+    return 'done';
   }
 
   private async startRun(): Promise<SyncInProgress> {
@@ -200,9 +207,10 @@ class SyncJob {
 
   /**
    * The issues phase: search pages gathered into batches; each batch merged, saved, then checkpointed
-   * with the token of the page after it. False when time ran low (work since the checkpoint is dropped).
+   * with the token of the page after it. 'paused' when time ran low (work since the checkpoint is
+   * dropped); 'in memory' when the whole read is one batch of a first sync, kept unsaved for complete().
    */
-  private async readIssues(run: SyncInProgress, slot: ProjectDataSlot, start: ProjectData, update: (data: ProjectData) => void): Promise<boolean> {
+  private async readIssues(run: SyncInProgress, slot: ProjectDataSlot, start: ProjectData, update: (data: ProjectData) => void): Promise<'saved' | 'in memory' | 'paused'> {
     const clauses = [`project = ${jqlString(this.project.key)}`];
     // An unquoted number is epoch milliseconds in JQL: no time zone or minute rounding to get wrong.
     if (run.cursor.updatedFromMs !== null) clauses.push(`updated >= ${Math.floor(run.cursor.updatedFromMs)}`);
@@ -222,7 +230,7 @@ class SyncJob {
           update(data);
           await this.checkpoint(run, { ...run.cursor, nextPageToken: token });
         }
-        return false;
+        return 'paused';
       }
       const page = await searchPageFrom(this.client, jql, fields, token, batch.length === 0);
       if (page === null) {
@@ -233,14 +241,14 @@ class SyncJob {
       const last = page.isLast === true || page.nextPageToken === undefined;
       token = last ? null : (page.nextPageToken ?? null);
       if (batch.length >= batchSize || last) {
+        // A first fetch read in one batch goes straight to the main slot when the run completes.
+        const staged = !(firstBatch && last && run.kind === 'full');
         if (batch.length > 0) {
-          // A first fetch read in one batch goes straight to the main slot when the run completes.
-          const staged = !(firstBatch && last && run.kind === 'full');
           data = await this.mergeBatch(data, batch, slot, staged);
           update(data);
         }
         batch = [];
-        if (last) return true;
+        if (last) return staged ? 'saved' : 'in memory';
         await this.checkpoint(run, { ...run.cursor, nextPageToken: token });
       }
     }

@@ -167,10 +167,11 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
     }
   };
 
-  /** After the body is read: a request concerning one of the `failingProjects` answers 503. */
-  const failProjects = (route: JiraRoute) => (req: Request, res: Response, next: NextFunction) => {
+  /** After the body is read: a request to one of the `failingPaths` or concerning one of the `failingProjects` answers 503. */
+  const failProjects = (route: JiraRoute, name: string) => (req: Request, res: Response, next: NextFunction) => {
     const failingProjects = faults.setting('failingProjects');
-    if (failingProjects.length > 0 && failingProjectOf(db, route, req, failingProjects) !== undefined) injectedFailure(res, 503);
+    if (faults.setting('failingPaths').includes(name)) injectedFailure(res, 503);
+    else if (failingProjects.length > 0 && failingProjectOf(db, route, req, failingProjects) !== undefined) injectedFailure(res, 503);
     else next();
   };
 
@@ -199,7 +200,7 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
       }
     };
     const method = route.method === 'GET' ? 'get' : route.method === 'POST' ? 'post' : 'put';
-    app[method](expressPath, instrument(() => name), json, failProjects(route), handler);
+    app[method](expressPath, instrument(() => name), json, failProjects(route, name), handler);
   }
   for (const [expressPath, methods] of methodsByPath) {
     app.all(expressPath, (req, res) => {

@@ -10,7 +10,7 @@ afterAll(async () => {
   await jira.close();
 });
 afterEach(async () => {
-  await setKnobs({ latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [] });
+  await setKnobs({ latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [], failingPaths: [] });
 });
 
 async function setKnobs(patch: Record<string, unknown>): Promise<Response> {
@@ -25,7 +25,7 @@ async function statuses(count: number): Promise<number[]> {
 
 describe('knobs over HTTP', () => {
   it('reads and changes the knobs, rejecting invalid ones', async () => {
-    const defaults = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [] };
+    const defaults = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [], failingPaths: [] };
     expect(await (await fetch(`${jira.url}/__admin/knobs`)).json()).toEqual(defaults);
     const changed = await setKnobs({ failureRate: 0.25 });
     expect(await changed.json()).toEqual({ ...defaults, failureRate: 0.25 });

@@ -29,6 +29,11 @@ export const jiraKnobsSchema = z.strictObject({
   maxConcurrent: z.number().int().positive().nullable(),
   /** Project keys (any case) whose every REST request answers 503, as when one project's shard is down. */
   failingProjects: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a project key such as ABC')),
+  /**
+   * Endpoints whose every request answers 503, named as the request counter names them
+   * ("GET /rest/api/3/project/{projectIdOrKey}/version"), to fail one step of a sync.
+   */
+  failingPaths: z.array(z.string().regex(/^(GET|POST|PUT|DELETE) \/rest\/api\/3\/\S*$/, 'expected a method and a path such as "GET /rest/api/3/field"')),
 });
 
 export type JiraKnobs = z.infer<typeof jiraKnobsSchema>;
@@ -37,7 +42,7 @@ export type JiraRateLimit = z.infer<typeof rateLimitSchema>;
 export const jiraKnobsPatchSchema = jiraKnobsSchema.partial();
 export type JiraKnobsPatch = z.infer<typeof jiraKnobsPatchSchema>;
 
-export const DEFAULT_KNOBS: JiraKnobs = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [] };
+export const DEFAULT_KNOBS: JiraKnobs = { latencyMs: 0, failureRate: 0, rateLimit: null, seed: 1, maxConcurrent: null, failingProjects: [], failingPaths: [] };
 
 export type FaultDecision =
   | { kind: 'pass' }
