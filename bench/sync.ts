@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       const ms = await runRound(site);
       const appCpu = process.cpuUsage(appCpuBefore);
       const counts = await jira.ask<Counts>({ type: 'counts' });
-      const progress = await site.runtime.runAsInvocation({ accountId: null }, async () => roundProgress((await getLatestRound())!.roundId));
+      const progress = await site.runtime.runAsInvocation({ accountId: null }, async () => roundProgress((await getLatestRound())!.roundId, async (round) => new Set(round.projectKeys)));
       runs.push({
         ms,
         requests: counts.counts.total,

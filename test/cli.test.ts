@@ -76,7 +76,13 @@ test('bad input gets a clear error and a failing exit code', () => {
   expect(missingProject.stderr).toContain('No project with key NOPE that you may browse.');
   const nobody = pmo('report', '--data', datasetFile, '--as', 'nobody@nowhere.example');
   expect(nobody.status).toBe(1);
-  expect(nobody.stderr).toContain('No user "nobody@nowhere.example"');
+  expect(nobody.stderr).toContain('--as "nobody@nowhere.example" is not an active user');
+  // Never the site admin's report for a name that is empty or of a person no longer active.
+  for (const who of ['', 'Tom Walsh']) {
+    const refused = pmo('report', '--data', datasetFile, '--as', who);
+    expect({ who, status: refused.status, out: refused.stdout }).toEqual({ who, status: 1, out: '' });
+    expect(refused.stderr).toContain(`--as "${who}" is not an active user`);
+  }
   const badDate = pmo('report', '--data', datasetFile, '--as-of', '2026-13-01');
   expect(badDate.status).not.toBe(0);
   expect(badDate.stderr).toContain('expected a date as YYYY-MM-DD');

@@ -6,7 +6,7 @@ import { invokeLiveReport } from '../local/report/resolver';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import { projectDataFromDataset } from '../local/metrics/fromDataset';
 import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics';
-import type { PortfolioMetricsReport } from '../src/shared/contract';
+import type { PortfolioMetricsReport } from '../local/report/contract';
 import { browsableProjectKeys, demoDataset, userByName } from './demo-fixture';
 
 const dataset = demoDataset();

@@ -4,7 +4,8 @@
  */
 import { invokeLiveReport } from '../local/report/resolver';
 import { startLocalSite, type LocalSite } from '../local/site/site';
-import type { Answer, PortfolioOverview } from '../src/shared/contract';
+import type { PortfolioOverview } from '../local/report/contract';
+import type { Answer } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, expectedFigures, userByName } from './demo-fixture';
 
 let site: LocalSite;

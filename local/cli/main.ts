@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValid, parseISO } from 'date-fns';
-import type { Answer, PortfolioFilter, PortfolioOverviewRequest } from '../../src/shared/contract';
+import type { Answer, PortfolioFilter } from '../../src/shared/contract';
+import type { PortfolioOverviewRequest } from '../report/contract';
 import { openJiraDatabase, importDataset } from '../jira/db/database';
 import type { JiraKnobsPatch } from '../jira/server';
 import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
@@ -169,10 +170,11 @@ async function report(options: ReportOptions): Promise<void> {
   try {
     const users = site.directory.listUsers();
     let accountId = site.directory.defaultAccountId();
-    if (options.as) {
-      const wanted = options.as.toLowerCase();
-      const user = users.find((candidate) => [candidate.accountId, candidate.emailAddress, candidate.displayName].some((name) => name.toLowerCase() === wanted));
-      if (!user) throw new Error(`No user "${options.as}": give an account id, email address or display name of one of ${users.length} users.`);
+    if (options.as !== undefined) {
+      // Never the site admin by default once --as is given: an empty or unknown name is refused.
+      const wanted = options.as.trim().toLowerCase();
+      const user = wanted === '' ? undefined : users.find((candidate) => [candidate.accountId, candidate.emailAddress, candidate.displayName].some((name) => name.toLowerCase() === wanted));
+      if (!user) throw new Error(`--as "${options.as}" is not an active user: give the account id, email address or display name of one of the ${users.length} active users.`);
       accountId = user.accountId;
     }
     const filter: PortfolioFilter = options.project

@@ -3,7 +3,8 @@
  * only ever added, and `version` changes if one is removed or changes meaning.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Figure, PortfolioMetrics, PortfolioMetricsReport, PortfolioOverview, PortfolioProject, PersonWorkload, ProjectMetrics } from '../../src/shared/contract';
+import type { Figure, PortfolioMetrics, PortfolioProject, PersonWorkload, ProjectMetrics } from '../../src/shared/contract';
+import type { PortfolioMetricsReport, PortfolioOverview } from '../report/contract';
 
 export const REPORT_FORMATS = ['json', 'md', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

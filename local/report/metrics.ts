@@ -9,7 +9,7 @@ import { searchAllProjects } from '../../src/jira/projects';
 import { getMyself } from '../../src/jira/users';
 import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../src/metrics';
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../src/metrics/settings';
-import type { PortfolioMetricsReport, PortfolioOverviewRequest } from '../../src/shared/contract';
+import type { PortfolioMetricsReport, PortfolioOverviewRequest } from './contract';
 import { fetchProjectData } from '../../src/sync/fetchProject';
 import { selectProjects } from './scope';
 

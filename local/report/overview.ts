@@ -9,7 +9,8 @@ import { mapWithConcurrency, type JiraClient } from '../../src/jira/client';
 import { searchAllProjects, type JiraProject } from '../../src/jira/projects';
 import { countIssues, jqlString, searchIssuesPage } from '../../src/jira/search';
 import { getMyself } from '../../src/jira/users';
-import type { IssueCounts, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../src/shared/contract';
+import type { IssueCounts, PortfolioProject } from '../../src/shared/contract';
+import type { PortfolioOverview, PortfolioOverviewRequest } from './contract';
 import { identityOf } from '../../src/sync/rounds';
 import { selectProjects } from './scope';
 

@@ -5,13 +5,14 @@
  * read everything. It runs as a Forge invocation in the local runtime, with the app's envelope, payload
  * checks and per-user Jira permissions.
  */
-import Resolver from '@forge/resolver';
 import { isValid, parseISO } from 'date-fns';
 import { z } from 'zod';
 import { jiraAsUser } from '../../src/jira/forge';
 import { answered } from '../../src/resolvers/envelope';
 import { filterSchema } from '../../src/resolvers/portfolio';
-import type { Answer, DataOf, PortfolioOverviewRequest } from '../../src/shared/contract';
+import { surfaceResolver } from '../../src/resolvers/surface';
+import type { Answer } from '../../src/shared/contract';
+import type { LiveReportResolvers, PortfolioOverviewRequest } from './contract';
 import type { LocalSite } from '../site/site';
 import { readPortfolioMetrics } from './metrics';
 import { readPortfolioOverview } from './overview';
@@ -26,14 +27,14 @@ export const reportRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.strict
   asOf: isoDay.optional(),
 });
 
-export const liveReportResolver = new Resolver()
-  .define('portfolio/overview', answered<'portfolio/overview'>(reportRequestSchema, (payload) => readPortfolioOverview(jiraAsUser(), payload, new Date())))
-  .define('portfolio/metrics', answered<'portfolio/metrics'>(reportRequestSchema, (payload) => readPortfolioMetrics(jiraAsUser(), payload, new Date())))
-  .getDefinitions();
+export const liveReport = surfaceResolver<LiveReportResolvers>({
+  'portfolio/overview': answered(reportRequestSchema, (payload) => readPortfolioOverview(jiraAsUser(), payload, new Date())),
+  'portfolio/metrics': answered(reportRequestSchema, (payload) => readPortfolioMetrics(jiraAsUser(), payload, new Date())),
+});
 
-export type LiveReportKey = 'portfolio/overview' | 'portfolio/metrics';
+export type LiveReportKey = keyof LiveReportResolvers;
 
 /** Calls the live report as `accountId` on the site's runtime. */
-export function invokeLiveReport<K extends LiveReportKey>(site: LocalSite, key: K, payload: unknown, accountId: string): Promise<Answer<DataOf<K>>> {
-  return site.runtime.invokeResolver<Answer<DataOf<K>>>(liveReportResolver, { functionKey: key, payload, accountId, moduleKey: 'pmo-report' });
+export function invokeLiveReport<K extends LiveReportKey>(site: LocalSite, key: K, payload: unknown, accountId: string): Promise<Answer<LiveReportResolvers[K]['data']>> {
+  return site.runtime.invokeResolver<Answer<LiveReportResolvers[K]['data']>>(liveReport.handler, { functionKey: key, payload, accountId, moduleKey: 'pmo-report' });
 }

@@ -52,9 +52,37 @@ const invokeBody = z.object({
   extension: z.record(z.string(), z.unknown()).optional(),
 });
 
+/**
+ * Deeper than this the bridge could not carry a payload at all (serializing it overflows the stack, in
+ * the browser as here); the app's own guard refuses far shallower ones with a typed error.
+ */
+export const BRIDGE_MAX_DEPTH = 512;
+
+/** A request that names no active user of the site: refused, never run as someone else. */
+export class UnknownUserError extends Error {
+  constructor(accountId: string) {
+    super(`No active user has the account id "${accountId.slice(0, 100)}".`);
+    this.name = 'UnknownUserError';
+  }
+}
+
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
+
+/** Whether `value` nests deeper than `limit`, found without recursion. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
+type ActingUser = { user: HostUser } | { user: null; problem: string };
 
 export function createHostRouter(options: HostOptions): express.Router {
   const router = express.Router();
@@ -62,15 +90,26 @@ export function createHostRouter(options: HostOptions): express.Router {
   router.use('/__host', express.json({ limit: '1mb' }));
 
   const surfaceByKey = new Map(options.surfaces.map((surface) => [surface.moduleKey, surface]));
+  const findUser = (accountId: string) => options.directory.listUsers().find((user) => user.accountId === accountId);
 
-  function actingUser(request: Request): HostUser {
-    const users = options.directory.listUsers();
-    const wanted = typeof request.cookies?.[ACTING_USER_COOKIE] === 'string' ? request.cookies[ACTING_USER_COOKIE] : null;
-    return (
-      users.find((user) => user.accountId === wanted) ??
-      users.find((user) => user.accountId === options.directory.defaultAccountId()) ??
-      users[0]
-    );
+  /**
+   * Who the request acts as: the active user its cookie names. A cookie naming anyone else (an
+   * inactive person, an unknown id, an email address, nothing) is refused, never taken as the admin.
+   */
+  function actingUser(request: Request): ActingUser {
+    const wanted: unknown = request.cookies?.[ACTING_USER_COOKIE];
+    if (wanted === undefined) return { user: null, problem: 'No acting user: open the site\'s page first, which chooses one.' };
+    const user = typeof wanted === 'string' && wanted !== '' ? findUser(wanted) : undefined;
+    if (!user) return { user: null, problem: 'The acting user is not an active user of this site. Choose one in the page header.' };
+    return { user };
+  }
+
+  /** The acting user of an API call, or a 401 answer. */
+  function requireUser(request: Request, response: Response): HostUser | null {
+    const acting = actingUser(request);
+    if (acting.user) return acting.user;
+    response.status(401).json({ message: acting.problem });
+    return null;
   }
 
   for (const file of ['bridge.js', 'host.js', 'host.css']) {
@@ -95,7 +134,8 @@ export function createHostRouter(options: HostOptions): express.Router {
       response.status(400).json({ message: 'Unknown surface.' });
       return;
     }
-    const user = actingUser(request);
+    const user = requireUser(request, response);
+    if (!user) return;
     response.json({
       accountId: user.accountId,
       cloudId: options.cloudId,
@@ -107,7 +147,7 @@ export function createHostRouter(options: HostOptions): express.Router {
       moduleKey: surface.moduleKey,
       localId: `${surface.moduleKey}-local`,
       theme: { colorMode: 'light' },
-      extension: { type: surface.moduleType, ...(body.data.extension ?? {}) },
+      extension: { type: surface.moduleType, ...(body.data?.extension ?? {}) },
     });
   });
 
@@ -118,18 +158,25 @@ export function createHostRouter(options: HostOptions): express.Router {
       response.status(400).json({ message: 'The invoke call did not name a known surface and function.' });
       return;
     }
+    if (nestedDeeperThan(body.data.payload, BRIDGE_MAX_DEPTH)) {
+      response.status(400).json({ message: `The invoke payload is nested more than ${BRIDGE_MAX_DEPTH} levels deep: the bridge cannot carry it.` });
+      return;
+    }
+    const user = requireUser(request, response);
+    if (!user) return;
     try {
       const answer = await options.invoke({
         surface,
         functionKey: body.data.functionKey,
-        payload: body.data.payload ?? {},
-        accountId: actingUser(request).accountId,
+        // As given: the app decides what a missing, null or wrong payload means.
+        payload: body.data.payload,
+        accountId: user.accountId,
         extension: body.data.extension ?? {},
       });
       response.json(answer ?? null);
     } catch (error) {
       // A resolver that throws reaches the UI as a failed invoke, as on Forge; details go to the log.
-      console.error(`invoke ${surface.moduleKey} ${body.data.functionKey} failed:`, error);
+      console.error(`invoke ${surface.moduleKey} ${body.data.functionKey.slice(0, 200)} failed:`, error);
       response.status(500).json({ message: 'There was an error invoking the function.' });
     }
   });
@@ -155,22 +202,35 @@ export function createHostRouter(options: HostOptions): express.Router {
 
   options.surfaces.forEach((surface, index) => {
     router.get(pagePath(surface, index), (request, response) => {
-      const user = actingUser(request);
+      let acting = actingUser(request);
+      // A first visit acts as the default user, said in the header; a cookie naming anyone else is refused.
+      if (request.cookies?.[ACTING_USER_COOKIE] === undefined) {
+        const fallback = findUser(options.directory.defaultAccountId());
+        if (fallback) {
+          response.cookie(ACTING_USER_COOKIE, fallback.accountId, { httpOnly: true, sameSite: 'strict' });
+          acting = { user: fallback };
+        }
+      }
+      const user = acting.user;
       const users = options.directory.listUsers();
       const nav = options.surfaces
         .map((other, otherIndex) => `<a href="${pagePath(other, otherIndex)}"${other === surface ? ' aria-current="page"' : ''}>${escapeHtml(other.title)}</a>`)
         .join('');
       const userOptions = users
-        .map((candidate) => `<option value="${escapeHtml(candidate.accountId)}"${candidate.accountId === user.accountId ? ' selected' : ''}>${escapeHtml(candidate.displayName)} (${escapeHtml(candidate.emailAddress)})</option>`)
+        .map((candidate) => `<option value="${escapeHtml(candidate.accountId)}"${candidate.accountId === user?.accountId ? ' selected' : ''}>${escapeHtml(candidate.displayName)} (${escapeHtml(candidate.emailAddress)})</option>`)
         .join('');
-      response.type('html').send(`<!doctype html>
+      const choose = user ? '' : '<option value="" selected disabled>Choose a user</option>';
+      const content = acting.user
+        ? `<iframe id="app-frame" title="${escapeHtml(surface.title)}" src="/__ui/${escapeHtml(surface.moduleKey)}/"></iframe>`
+        : `<main class="refused" role="alert" data-testid="no-acting-user"><h1>Who are you acting as?</h1><p>${escapeHtml(acting.problem)}</p></main>`;
+      response.status(acting.user ? 200 : 401).type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(surface.title)} · Jira (local site)</title>
 <link rel="stylesheet" href="/__host/host.css"></head>
 <body>
 <header><span class="product">Jira · local site</span><nav>${nav}</nav><span class="spacer"></span>
-<label>Acting as<select id="acting-user" data-testid="acting-user">${userOptions}</select></label></header>
+<label>Acting as<select id="acting-user" data-testid="acting-user">${choose}${userOptions}</select></label></header>
 ${options.notice ? `<div class="notice">${escapeHtml(options.notice)}</div>` : ''}
-<iframe id="app-frame" title="${escapeHtml(surface.title)}" src="/__ui/${escapeHtml(surface.moduleKey)}/"></iframe>
+${content}
 <div id="flags" aria-live="polite"></div>
 <script src="/__host/host.js"></script>
 </body></html>`);

@@ -16,7 +16,8 @@ import { siteAdministrator } from '../jira/server/access';
 import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
-import { createHostRouter, type HostDirectory, type HostUser } from './host';
+import { errorAnswer, loopbackHostsOnly, notFound } from '../http-errors';
+import { createHostRouter, UnknownUserError, type HostDirectory, type HostUser } from './host';
 import { listSurfaces, loadFunctionHandlers, PROJECT_ROOT, readManifest, type AppFunction, type Manifest } from './manifest';
 import { buildUiIfMissing } from './ui-build';
 
@@ -201,6 +202,8 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
 
   const app = express();
   app.disable('x-powered-by');
+  let port = 0;
+  app.use(loopbackHostsOnly(() => port));
   app.use('/jira', jira);
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -210,7 +213,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   const jiraUrl = realJira ? realJira.baseUrl : `${url}/jira`;
 
@@ -258,6 +261,8 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   };
 
   const invoke = async (moduleKey: string, functionKey: string, payload: unknown, accountId: string, extension: Record<string, unknown> = {}) => {
+    // As on Forge, the platform names the user: only an active user of the site ever reaches the app.
+    if (!directory.listUsers().some((user) => user.accountId === accountId)) throw new UnknownUserError(accountId);
     const surface = surfaces.find((candidate) => candidate.moduleKey === moduleKey);
     if (!surface?.resolverFunctionKey) throw new Error(`No UI module ${moduleKey} with a resolver in manifest.yml.`);
     const fn = functions.get(surface.resolverFunctionKey);
@@ -284,6 +289,8 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
       notice: realJira ? `Product calls go to ${realJira.baseUrl} as ${realJira.email}.` : undefined,
     }),
   );
+  app.use(notFound);
+  app.use(errorAnswer(log));
 
   return {
     url,

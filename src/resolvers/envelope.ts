@@ -4,7 +4,7 @@
  */
 import type { Request } from '@forge/resolver';
 import type { z } from 'zod';
-import type { Answer, DataOf, ErrorCode, PayloadOf, ResolverError, ResolverKey } from '../shared/contract';
+import type { Answer, ErrorCode, ResolverError } from '../shared/contract';
 import {
   JiraBadAnswerError,
   JiraBadRequestError,
@@ -33,16 +33,17 @@ export interface Caller {
   context: Request['context'];
 }
 
-export type ResolverHandler<K extends ResolverKey> = (payload: PayloadOf<K>, caller: Caller) => Promise<DataOf<K>>;
+export type ResolverHandler<P, T> = (payload: P, caller: Caller) => Promise<T>;
 
 /** Validates the payload with `schema`, runs `handler` and answers in the envelope. */
-export function answered<K extends ResolverKey>(schema: z.ZodType<PayloadOf<K>>, handler: ResolverHandler<K>) {
-  return async (request: Request): Promise<Answer<DataOf<K>>> => {
+export function answered<P, T>(schema: z.ZodType<P>, handler: ResolverHandler<P, T>) {
+  return async (request: Request): Promise<Answer<T>> => {
     try {
       const accountId = request.context.accountId;
       if (typeof accountId !== 'string' || accountId === '') {
         throw new ResolverFailure('NOT_AUTHENTICATED', 'This page needs a signed-in Jira user.');
       }
+      // The surface's guard (surface.ts) has refused anything but an object; absent is {}.
       const parsed = schema.safeParse(request.payload ?? {});
       if (!parsed.success) {
         throw new ResolverFailure(

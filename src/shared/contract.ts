@@ -7,6 +7,8 @@
 /** Every failure a resolver reports. The UI turns each code into words in one place. */
 export const ERROR_CODES = [
   'INVALID_PAYLOAD',
+  /** The surface's resolver has no function by that key. */
+  'UNKNOWN_FUNCTION',
   'NOT_AUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -63,52 +65,28 @@ export interface PortfolioProject {
   lastUpdated: string | null;
 }
 
-export interface PortfolioOverview {
-  /** When the figures were read (ISO 8601). */
-  asOf: string;
-  viewer: PersonRef;
-  projects: PortfolioProject[];
-}
-
 export type PortfolioFilter =
   | { scope: 'all' }
   | { scope: 'project'; projectKey: string }
   | { scope: 'portfolio'; portfolioName: string };
 
-/** Resolver key -> its payload and answer data. */
-export interface PortfolioOverviewRequest {
-  /** Which projects; all the viewer may browse when absent. */
-  filter?: PortfolioFilter;
-  /**
-   * The day (YYYY-MM-DD) the figures are measured at: issues created after it are left out and
-   * overdue means due before it and not resolved by it. Today when absent.
-   */
-  asOf?: string;
-}
+/**
+ * Each UI surface has one resolver and one interface here: function key -> its payload and answer
+ * data. Its resolver module must implement exactly these keys (src/resolvers/surface.ts).
+ */
 
-/** Every metric of the projects a request covers, their portfolios and their people's workload. */
-export interface PortfolioMetricsReport {
-  asOf: string;
-  viewer: PersonRef;
-  projects: ProjectMetrics[];
-  /** One roll-up per portfolio (name null: the projects without one). */
-  portfolios: PortfolioMetrics[];
-  /** The roll-up of every project in the answer. */
-  total: PortfolioMetrics;
-  workload: PersonWorkload[];
-}
-
-/** Resolver key -> its payload and answer data. */
-export interface ResolverDefinitions {
-  /** Live reads of every issue, for `pmo report` only (local/report/): the deployed app does not serve them. */
-  'portfolio/overview': { payload: PortfolioOverviewRequest; data: PortfolioOverview };
-  'portfolio/metrics': { payload: PortfolioOverviewRequest; data: PortfolioMetricsReport };
+/** The portfolio page (jira:globalPage). */
+export interface PortfolioPageResolvers {
   /** The page's one read: every visible project's latest snapshot, never Jira in bulk. */
   'portfolio/page': { payload: PortfolioPageRequest; data: PortfolioPage };
   /** Queues a sync of every project the viewer may browse; answers the round's progress. */
   'sync/refresh': { payload: Record<string, never>; data: SyncProgress };
+  /** A round's progress, counting only the projects the viewer may browse. */
   'sync/progress': { payload: SyncProgressRequest; data: SyncProgress };
 }
+
+/** Every function key the deployed app serves, across its surfaces. */
+export type ResolverDefinitions = PortfolioPageResolvers;
 
 export type ResolverKey = keyof ResolverDefinitions;
 export type PayloadOf<K extends ResolverKey> = ResolverDefinitions[K]['payload'];
@@ -378,8 +356,10 @@ export interface PortfolioPage {
   /** One roll-up per portfolio (name null: the projects without one). */
   portfolios: PortfolioMetrics[];
   total: PortfolioMetrics;
-  /** The latest sync round, null before the first one. */
+  /** The latest sync round, over the viewer's projects; null before the first one or when it covers none of them. */
   sync: SyncProgress | null;
+  /** Whether the site has synced at all: tells a page nobody has synced yet from one the viewer may see nothing of. */
+  siteHasSynced: boolean;
 }
 
 /** One sync round: a job per project, counted as they finish. */

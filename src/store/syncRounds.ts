@@ -27,6 +27,8 @@ export interface SyncRound {
   /** Who pressed Refresh now; null for the schedule. */
   requestedBy: string | null;
   projectKeys: string[];
+  /** Jira's ids of `projectKeys`, in the same order: what a viewer's permission check takes. */
+  projectIds: string[];
   /** The site's metric fields, looked up once for the whole round. */
   fieldIds: MetricFieldIds | null;
 }
@@ -92,13 +94,15 @@ async function keysWithPrefix<T>(prefix: string): Promise<{ key: string; value: 
   return found;
 }
 
-/** The latest round in one small value: the page reads it with its snapshots in one call. */
+/** The latest round in one value: the page reads it with its snapshots in one call. */
 export interface LatestRound {
   roundId: string;
   trigger: RoundTrigger;
   startedMs: number;
   requestedBy: string | null;
   total: number;
+  /** The round's project ids, so the page counts only those the viewer may browse. */
+  projectIds: string[];
 }
 
 /** A round's projects in order, 500 to a value (identities are ~150 bytes; a value holds 240 KiB). */
@@ -146,7 +150,14 @@ export async function claimNextProject(roundId: string, from: number, total: num
 
 export async function createRound(round: SyncRound): Promise<void> {
   await kvs.set(roundKey(round.roundId), round, ROUND_TTL);
-  const latest: LatestRound = { roundId: round.roundId, trigger: round.trigger, startedMs: round.startedMs, requestedBy: round.requestedBy, total: round.projectKeys.length };
+  const latest: LatestRound = {
+    roundId: round.roundId,
+    trigger: round.trigger,
+    startedMs: round.startedMs,
+    requestedBy: round.requestedBy,
+    total: round.projectKeys.length,
+    projectIds: round.projectIds,
+  };
   await kvs.set(LATEST_KEY, latest);
 }
 
@@ -204,23 +215,78 @@ export async function doneMarks(roundId: string): Promise<Map<string, DoneMark>>
   return new Map((await keysWithPrefix<DoneMark>(prefix)).map(({ key, value }) => [key.slice(prefix.length), value]));
 }
 
-export function progressOf(round: SyncRound, done: ReadonlyMap<string, DoneMark>): SyncProgress {
-  const inRound = round.projectKeys.filter((key) => done.has(key));
+/**
+ * The round's progress over `visibleKeys` only (the projects the viewer may browse): a person is
+ * never told how many other projects a round covers or how they fared.
+ */
+export function progressOf(round: SyncRound, done: ReadonlyMap<string, DoneMark>, visibleKeys: ReadonlySet<string>): SyncProgress {
+  const visible = round.projectKeys.filter((key) => visibleKeys.has(key));
+  const inRound = visible.filter((key) => done.has(key));
   const failed = inRound.filter((key) => done.get(key)?.failure !== null).length;
   return {
     roundId: round.roundId,
     trigger: round.trigger,
     startedAt: new Date(round.startedMs).toISOString(),
-    total: round.projectKeys.length,
+    total: visible.length,
     done: inRound.length,
     failed,
-    finished: inRound.length >= round.projectKeys.length,
+    finished: inRound.length >= visible.length,
   };
 }
 
-export async function roundProgress(roundId: string): Promise<SyncProgress | null> {
+/** The round's progress over `visibleKeys`; null when there is no such round. */
+export async function roundProgress(roundId: string, visibleKeys: (round: SyncRound) => Promise<ReadonlySet<string>>): Promise<SyncProgress | null> {
+  return (await roundStatus(roundId, visibleKeys))?.progress ?? null;
+}
+
+/** The round's progress, and when its last project was done (null while none is). */
+export async function roundStatus(
+  roundId: string,
+  visibleKeys: (round: SyncRound) => Promise<ReadonlySet<string>>,
+): Promise<{ progress: SyncProgress; lastDoneMs: number | null } | null> {
   const round = await getRound(roundId);
-  return round ? progressOf(round, await doneMarks(roundId)) : null;
+  if (!round) return null;
+  const [done, visible] = await Promise.all([doneMarks(roundId), visibleKeys(round)]);
+  const times = [...done.values()].map((mark) => mark.atMs);
+  return { progress: progressOf(round, done, visible), lastDoneMs: times.length > 0 ? Math.max(...times) : null };
+}
+
+/**
+ * Who is starting a refresh of one set of projects: the first caller claims it with a write that
+ * fails when the key exists, so simultaneous Refresh now calls over the same projects start one
+ * round and the others join it. `generation` is the round the claim follows (none for the first).
+ */
+export interface RefreshClaim {
+  roundId: string;
+  startedMs: number;
+  trigger: RoundTrigger;
+  total: number;
+}
+
+const refreshKey = (projectsHash: string): string => `sync:refresh:${projectsHash}`;
+const refreshClaimKey = (projectsHash: string, after: string): string => `${refreshKey(projectsHash)}:after:${after}`;
+
+/** The refresh that last claimed this set of projects. */
+export async function currentRefresh(projectsHash: string): Promise<RefreshClaim | undefined> {
+  return kvs.get<RefreshClaim>(refreshKey(projectsHash));
+}
+
+/**
+ * Claims the refresh that follows `after` (the round id the caller saw last, or null): the claim
+ * itself when the caller is first, else the claim of whoever was.
+ */
+export async function claimRefresh(projectsHash: string, after: string | null, claim: RefreshClaim): Promise<{ won: boolean; claim: RefreshClaim }> {
+  const key = refreshClaimKey(projectsHash, after ?? 'none');
+  try {
+    await kvs.set(key, claim, { ...ROUND_TTL, keyPolicy: 'FAIL_IF_EXISTS' });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'KEY_ALREADY_EXISTS') throw error;
+    const winner = await kvs.get<RefreshClaim>(key);
+    if (winner) return { won: false, claim: winner };
+    throw error;
+  }
+  await kvs.set(refreshKey(projectsHash), claim, ROUND_TTL);
+  return { won: true, claim };
 }
 
 export interface DirtyMark {

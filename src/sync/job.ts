@@ -364,16 +364,23 @@ export function mergeItems(data: ProjectData, items: readonly WorkItem[], worklo
 
 /**
  * One order whatever the order of the reads: items by key as Jira's ORDER BY key sorts them, worklogs by
- * item then start (stable, so same-instant worklogs keep Jira's order), none of an item not stored.
+ * item, start, then id (per-issue reads and worklog/list pages order same-instant worklogs differently),
+ * none of an item not stored.
  */
 export function canonical(data: ProjectData): ProjectData {
   const items = [...data.items].sort((a, b) => compareIssueKeys(a.key, b.key));
   const position = new Map(items.map((item, index) => [item.key, index]));
   const worklogs = data.worklogs
     .filter((worklog) => position.has(worklog.issueKey))
-    .sort((a, b) => (position.get(a.issueKey) ?? 0) - (position.get(b.issueKey) ?? 0) || a.startedMs - b.startedMs);
+    .sort((a, b) => (position.get(a.issueKey) ?? 0) - (position.get(b.issueKey) ?? 0) || a.startedMs - b.startedMs || compareWorklogIds(a.id, b.id));
   const createdMs = items.length > 0 ? Math.min(...items.map((item) => item.createdMs)) : data.createdMs;
   return { ...data, createdMs, items, worklogs };
+}
+
+/** Jira's numeric worklog ids by number; worklogs without an id keep their place after those with one. */
+function compareWorklogIds(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** PROJ-9 before PROJ-10: the project part as text, the number as a number. */

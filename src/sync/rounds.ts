@@ -122,12 +122,15 @@ async function pushAll(push: PushEvents, events: QueuedEvent[]): Promise<void> {
   for (let start = 0; start < events.length; start += PUSH_BATCH) await push(events.slice(start, start + PUSH_BATCH));
 }
 
+/** A round's id: its start in base 36 and a random part (sync/progress checks the shape). */
+export const newRoundId = (nowMs: number): string => `${nowMs.toString(36)}-${randomUUID().slice(0, 8)}`;
+
 /** Starts a round over `projects`, those marked dirty by product events first. */
 export async function startRound(
   projects: readonly ProjectIdentity[],
-  options: { trigger: RoundTrigger; requestedBy: string | null; nowMs: number; push: PushEvents; fieldIds?: ReturnType<typeof resolveMetricFields> },
+  options: { trigger: RoundTrigger; requestedBy: string | null; nowMs: number; push: PushEvents; fieldIds?: ReturnType<typeof resolveMetricFields>; roundId?: string },
 ): Promise<SyncProgress> {
-  const roundId = `${options.nowMs.toString(36)}-${randomUUID().slice(0, 8)}`;
+  const roundId = options.roundId ?? newRoundId(options.nowMs);
   const dirty = await dirtyProjects();
   const ordered = [...projects].sort((a, b) => {
     const dirtyA = dirty.get(a.key)?.atMs ?? Number.POSITIVE_INFINITY;
@@ -140,6 +143,7 @@ export async function startRound(
     startedMs: options.nowMs,
     requestedBy: options.requestedBy,
     projectKeys: ordered.map((project) => project.key),
+    projectIds: ordered.map((project) => project.id),
     fieldIds: options.fieldIds ?? null,
   };
   await saveRoundProjects(roundId, ordered.map((project) => ({ project, readProject: dirty.get(project.key)?.readProject === true })));
@@ -152,7 +156,7 @@ export async function startRound(
   }
   await pushAll(options.push, [stepJob(roundId, 'issues'), stepJob(roundId, 'worklogs'), ...lanes]);
   await clearDirty(ordered.filter((project) => dirty.has(project.key)).map((project) => project.key));
-  return progressOf(round, new Map());
+  return progressOf(round, new Map(), new Set(round.projectKeys));
 }
 
 /** Why a job failed, in words for the PMO (the stale reason on the page); no request paths. */

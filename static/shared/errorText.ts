@@ -8,6 +8,7 @@ export interface ErrorText {
 
 const TEXT: Record<ErrorCode, ErrorText> = {
   INVALID_PAYLOAD: { title: 'The request was not valid', advice: 'Check the values you entered and try again.' },
+  UNKNOWN_FUNCTION: { title: 'This version of the page is out of date', advice: 'Reload the page; if it keeps failing, tell the PMO Portfolio team.' },
   NOT_AUTHENTICATED: { title: 'You are not signed in', advice: 'Sign in to Jira and reload the page.' },
   FORBIDDEN: { title: 'You do not have access', advice: 'Ask a Jira administrator or the PMO for access.' },
   NOT_FOUND: { title: 'Not found', advice: 'It may have been removed, or you may not have permission to browse it.' },

@@ -28,7 +28,8 @@
 
   var handlers = {
     invoke: function (payload) {
-      return post('/__host/invoke', { surface: surface, extension: extension, functionKey: payload.functionKey, payload: payload.payload || {} });
+      // The payload as the app gave it (absent stays absent): the app's resolver judges it, as on Forge.
+      return post('/__host/invoke', { surface: surface, extension: extension, functionKey: payload.functionKey, payload: payload.payload });
     },
     getContext: function () {
       return post('/__host/context', { surface: surface, extension: extension });

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { errorAnswer, loopbackHostsOnly, notFound } from '../../http-errors';
 import type { JiraDatabase } from '../db/database';
 import { authenticate } from './access';
 import { Catalog } from './catalog';
@@ -239,9 +240,9 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
       res.status(bodyError.status).json({ errorMessages: [String(bodyError.message)], errors: {} });
       return;
     }
-    // A bug of this server, not a fault the caller asked for: say so loudly.
+    // A bug of this server, not a fault the caller asked for: say so loudly, in the log only.
     console.error('[simulated jira] unexpected error:', error);
-    res.status(500).json({ errorMessages: [`Internal server error: ${error instanceof Error ? error.message : String(error)}`], errors: {} });
+    res.status(500).json({ errorMessages: ['Internal server error. The details are in the local site\'s log.'], errors: {} });
   });
 
   return Object.assign(app, { control });
@@ -277,9 +278,13 @@ export interface RunningJiraServer {
 export async function startJiraServer(options: StartJiraServerOptions): Promise<RunningJiraServer> {
   const app = createJiraApp(options);
   const outer = express();
-  outer.use('/jira', app);
-  const server = http.createServer(outer);
   const host = options.host ?? '127.0.0.1';
+  let listening = 0;
+  if (host === '127.0.0.1') outer.use(loopbackHostsOnly(() => listening));
+  outer.use('/jira', app);
+  outer.use(notFound);
+  outer.use(errorAnswer((line) => console.error(line)));
+  const server = http.createServer(outer);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -288,6 +293,7 @@ export async function startJiraServer(options: StartJiraServerOptions): Promise<
     });
   });
   const { port } = server.address() as AddressInfo;
+  listening = port;
   return {
     url: `http://${host}:${port}/jira`,
     port,

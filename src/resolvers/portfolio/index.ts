@@ -3,12 +3,12 @@
  * Jira in bulk: its cost does not grow with the portfolio's issues (docs/sync.md). Live reads of every
  * issue for any as-of day are the CLI's (`pmo report`, local/report/), not the deployed app's.
  */
-import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
-import type { PortfolioPageRequest, SyncProgressRequest } from '../../shared/contract';
+import type { PortfolioPageRequest, PortfolioPageResolvers, SyncProgressRequest } from '../../shared/contract';
 import { answered } from '../envelope';
+import { surfaceResolver } from '../surface';
 import { readPortfolioPage } from './page';
 import { refreshNow, syncProgress } from './sync';
 
@@ -24,9 +24,10 @@ const progressRequestSchema: z.ZodType<SyncProgressRequest> = z.strictObject({
   roundId: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{8}$/, 'a sync round id'),
 });
 
-export const portfolioResolver = new Resolver()
-  .define('portfolio/page', answered<'portfolio/page'>(pageRequestSchema, (payload, caller) => readPortfolioPage(jiraAsUser(), payload, caller.accountId)))
-  .define('sync/refresh', answered<'sync/refresh'>(refreshRequestSchema, (_payload, caller) => refreshNow(jiraAsUser(), caller.accountId, Date.now())))
-  .define('sync/progress', answered<'sync/progress'>(progressRequestSchema, (payload) => syncProgress(payload.roundId)));
+export const portfolioPage = surfaceResolver<PortfolioPageResolvers>({
+  'portfolio/page': answered(pageRequestSchema, (payload, caller) => readPortfolioPage(jiraAsUser(), payload, caller.accountId)),
+  'sync/refresh': answered(refreshRequestSchema, (_payload, caller) => refreshNow(jiraAsUser(), caller.accountId, Date.now())),
+  'sync/progress': answered(progressRequestSchema, (payload, caller) => syncProgress(jiraAsUser(), payload.roundId, caller.accountId)),
+});
 
-export const handler = portfolioResolver.getDefinitions();
+export const handler = portfolioPage.handler;

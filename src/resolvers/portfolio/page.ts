@@ -14,8 +14,10 @@ import { ResolverFailure } from '../envelope';
 
 export async function readPortfolioPage(client: JiraClient, request: PortfolioPageRequest, accountId: string): Promise<PortfolioPage> {
   const [snapshots, latest] = await Promise.all([listSnapshots(), getLatestRound()]);
-  // Snapshots are written by the app, which sees every project: the viewer's own permissions decide.
-  const browsable = snapshots.length === 0 ? new Set<string>() : await browsableProjectIds(client, snapshots.map((snapshot) => snapshot.projectId));
+  // Snapshots are written by the app, which sees every project: the viewer's own permissions decide,
+  // in one check over the snapshots' projects and the latest round's (some may have no snapshot yet).
+  const candidates = [...snapshots.map((snapshot) => snapshot.projectId), ...(latest?.projectIds ?? [])];
+  const browsable = candidates.length === 0 ? new Set<string>() : await browsableProjectIds(client, candidates);
   const visible = selectSnapshots(
     snapshots.filter((snapshot) => browsable.has(snapshot.projectId)),
     request.filter ?? { scope: 'all' },
@@ -27,25 +29,29 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
     rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status })),
     portfolios: [...groupByPortfolio(computed, (entry) => entry.snapshot.row.portfolio?.name ?? null)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, computed),
-    sync: latest ? latestProgress(latest, snapshots) : null,
+    sync: latest ? latestProgress(latest, snapshots, browsable) : null,
+    siteHasSynced: latest !== null || snapshots.length > 0,
   };
 }
 
 /**
- * The latest round's progress as the snapshots show it (each records the round that last wrote it):
- * no extra reads. sync/progress counts the round's own marks when exactness matters.
+ * The latest round's progress over the projects the viewer may browse, as the snapshots show it (each
+ * records the round that last wrote it): no extra reads. Null when the round covers none of them.
+ * sync/progress counts the round's own marks when exactness matters.
  */
-function latestProgress(latest: LatestRound, snapshots: readonly ProjectSnapshot[]): SyncProgress {
-  const written = snapshots.filter((snapshot) => snapshot.roundId === latest.roundId);
-  const done = Math.min(latest.total, written.length);
+function latestProgress(latest: LatestRound, snapshots: readonly ProjectSnapshot[], browsable: ReadonlySet<string>): SyncProgress | null {
+  const total = (latest.projectIds ?? []).filter((id) => browsable.has(id)).length;
+  if (total === 0) return null;
+  const written = snapshots.filter((snapshot) => snapshot.roundId === latest.roundId && browsable.has(snapshot.projectId));
+  const done = Math.min(total, written.length);
   return {
     roundId: latest.roundId,
     trigger: latest.trigger,
     startedAt: new Date(latest.startedMs).toISOString(),
-    total: latest.total,
+    total,
     done,
     failed: written.filter((snapshot) => snapshot.status.stale !== null).length,
-    finished: done >= latest.total,
+    finished: done >= total,
   };
 }
 

@@ -92,7 +92,7 @@ function EmptyPortfolio({ page, sync }: { page: PortfolioPage; sync: SyncRound }
   const syncing = sync.busy || (page.sync !== null && !page.sync.finished);
   const [header, description] = syncing
     ? ['Your projects are being synced', 'PMO Portfolio is reading your Jira projects. Their figures appear here as soon as the sync has finished.']
-    : page.sync === null
+    : !page.siteHasSynced
       ? ['No project has been synced yet', 'PMO Portfolio reads Jira in the background and keeps the figures of every project. Refresh now to read the projects you may browse.']
       : [
           'No projects to show',

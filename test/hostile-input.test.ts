@@ -1,0 +1,359 @@
+/**
+ * The local site as an attacker meets it, over real HTTP: every UI surface the manifest declares and
+ * every function key its resolver serves get the same probes (wrong payload types, payloads too deep
+ * or too large, unknown function keys, users who do not exist, another person's ids), so a new
+ * resolver is probed as soon as it exists: the suite fails until PROBES says how to call it.
+ * Also the host's own answers: the Host check, errors as short JSON, and Refresh now under a burst.
+ */
+import { kvs, WhereConditions } from '@forge/kvs';
+import { ACTING_USER_COOKIE } from '../local/site/host';
+import { listSurfaces, readManifest } from '../local/site/manifest';
+import type { LocalSite } from '../local/site/site';
+import type { Answer, PortfolioPage, SyncProgress } from '../src/shared/contract';
+import { browsableProjectKeys, userByName } from './demo-fixture';
+import { getLatestRound } from '../src/store/syncRounds';
+import { admin, asApp, contractor, dataset, runRound, startSite } from './sync-fixture';
+
+let site: LocalSite;
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(() => site.close());
+
+const surfaces = listSurfaces(readManifest());
+const inactive = userByName(dataset, 'Tom Walsh');
+/** A person who may browse none of the contractor's projects. */
+const stranger = dataset.users.find(
+  (user) => user.active && browsableProjectKeys(dataset, user.accountId).length > 0 && browsableProjectKeys(dataset, user.accountId).every((key) => !browsableProjectKeys(dataset, contractor).includes(key)),
+)!;
+
+interface HttpAnswer {
+  status: number;
+  body: unknown;
+  text: string;
+  contentType: string;
+}
+
+async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  const response = await fetch(`${site.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: the assertions below say so.
+  }
+  return { status: response.status, body: parsed, text, contentType: response.headers.get('content-type') ?? '' };
+}
+
+const cookie = (accountId: string) => ({ Cookie: `${ACTING_USER_COOKIE}=${encodeURIComponent(accountId)}` });
+
+/** Calls a function of a surface over the host's invoke, as the bridge does, as `accountId`. */
+function invokeOverHttp(surface: string, functionKey: string, payload: unknown, accountId: string | null = admin): Promise<HttpAnswer> {
+  const body: Record<string, unknown> = { surface, functionKey };
+  if (payload !== undefined) body.payload = payload;
+  return post('/__host/invoke', JSON.stringify(body), accountId === null ? {} : cookie(accountId));
+}
+
+/** A payload `depth` levels deep, as text: too deep for JSON.stringify to write. */
+function invokeNestedOverHttp(surface: string, functionKey: string, depth: number): Promise<HttpAnswer> {
+  const payload = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return post('/__host/invoke', `{"surface":${JSON.stringify(surface)},"functionKey":${JSON.stringify(functionKey)},"payload":${payload}}`, cookie(admin));
+}
+
+async function answerOf<T>(surface: string, functionKey: string, payload: unknown, accountId: string = admin): Promise<Answer<T>> {
+  const answer = await invokeOverHttp(surface, functionKey, payload, accountId);
+  expect(answer.status).toBe(200);
+  return answer.body as Answer<T>;
+}
+
+/** Keys the surface serves, as its resolver says when asked for one it does not. */
+async function keysOf(surface: string): Promise<string[]> {
+  const answer = await answerOf(surface, 'no-such-function', {});
+  expect(answer).toMatchObject({ ok: false, error: { code: 'UNKNOWN_FUNCTION' } });
+  const known = !answer.ok ? (answer.error.details ?? []).find((line) => line.startsWith('known: ')) : undefined;
+  return (known ?? '').slice('known: '.length).split(', ').filter(Boolean);
+}
+
+/**
+ * How to call each function key: a payload it accepts, and what must stay hidden from another person.
+ * `foreign` gets the ids the probe found and must show that they reveal nothing to `contractor`.
+ */
+const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: () => Promise<void> }> = {
+  'portfolio/page': {
+    valid: () => ({}),
+    foreign: async () => {
+      const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor).includes(key))!;
+      const asked = await answerOf('pmo-portfolio-page', 'portfolio/page', { filter: { scope: 'project', projectKey: hidden } }, contractor);
+      const missing = await answerOf('pmo-portfolio-page', 'portfolio/page', { filter: { scope: 'project', projectKey: 'NOSUCH' } }, contractor);
+      // A project the person may not browse answers as a project that does not exist.
+      expect(asked).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(JSON.stringify(asked)).not.toContain(dataset.projects.find((project) => project.key === hidden)!.name);
+    },
+  },
+  'sync/refresh': { valid: () => ({}) },
+  'sync/progress': {
+    valid: async () => ({ roundId: (await refreshAs(admin)).roundId }),
+    foreign: async () => {
+      const theirs = await refreshAs(stranger.accountId);
+      const unknown = await answerOf('pmo-portfolio-page', 'sync/progress', { roundId: 'zzzzzzzz-00000000' }, contractor);
+      const foreign = await answerOf('pmo-portfolio-page', 'sync/progress', { roundId: theirs.roundId }, contractor);
+      // Another person's round over projects the contractor cannot browse: exactly as an unknown id.
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(foreign).toEqual(unknown);
+    },
+  },
+};
+
+async function refreshAs(accountId: string): Promise<SyncProgress> {
+  const answer = await answerOf<SyncProgress>('pmo-portfolio-page', 'sync/refresh', {}, accountId);
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.data;
+}
+
+describe('Refresh now under a burst', () => {
+  test('50 simultaneous Refresh now calls by one person, and one by another with the same projects, start one round', async () => {
+    // Every project synced: a round over them finishes in moments, so clicks in a burst would each start one.
+    await runRound(site);
+    const before = await roundCount();
+    const pmo = userByName(dataset, 'Priya Patel').accountId;
+    // Jira answering in 30 ms keeps every call between its first read and its round's start at once.
+    site.jira.control.setKnobs({ latencyMs: 30 });
+    let answers: SyncProgress[];
+    try {
+      answers = await Promise.all([...Array.from({ length: 50 }, () => refreshAs(admin)), refreshAs(pmo)]);
+    } finally {
+      site.jira.control.setKnobs({ latencyMs: 0 });
+    }
+    const rounds = new Set(answers.map((answer) => answer.roundId));
+    console.log(`51 simultaneous Refresh now calls: ${rounds.size} round(s) started`);
+    expect(rounds.size).toBe(1);
+    expect(await roundCount()).toBe(before + 1);
+    for (const answer of answers) expect(answer).toMatchObject({ roundId: [...rounds][0], total: dataset.projects.length });
+    await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
+    // A click after it finished starts a new round.
+    const later = await refreshAs(admin);
+    expect(rounds.has(later.roundId)).toBe(false);
+    expect(await roundCount()).toBe(before + 2);
+    await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
+  }, 120_000);
+});
+
+describe('every surface and function key', () => {
+  test('the manifest declares surfaces with resolvers, and PROBES knows every key they serve', async () => {
+    expect(surfaces.filter((surface) => surface.resolverFunctionKey !== null).length).toBeGreaterThan(0);
+    for (const surface of surfaces) {
+      if (!surface.resolverFunctionKey) continue;
+      const keys = await keysOf(surface.moduleKey);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect({ key, probed: key in PROBES }).toEqual({ key, probed: true });
+    }
+  });
+
+  test('unknown function keys, prototype names included, get the typed error and nothing else', async () => {
+    for (const surface of surfaces.filter((candidate) => candidate.resolverFunctionKey)) {
+      const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__', 'isPrototypeOf', 'portfolio/page/', 'PORTFOLIO/PAGE', 'x'.repeat(200)];
+      for (const functionKey of names) {
+        const answer = await invokeOverHttp(surface.moduleKey, functionKey, { probe: 'secret-payload' });
+        expect({ functionKey, status: answer.status }).toEqual({ functionKey, status: 200 });
+        expect(answer.body).toMatchObject({ ok: false, error: { code: 'UNKNOWN_FUNCTION' } });
+        // Neither the payload nor the invocation context comes back.
+        expect(answer.text).not.toContain('secret-payload');
+        expect(answer.text).not.toContain('installContext');
+      }
+      // Keys the bridge could never send are refused by the host itself.
+      for (const functionKey of ['', 'x'.repeat(201)]) {
+        const answer = await invokeOverHttp(surface.moduleKey, functionKey, {});
+        expect(answer.status).toBe(400);
+        expect(answer.body).toMatchObject({ message: expect.any(String) });
+      }
+    }
+  });
+
+  test('payloads of the wrong type, too deep or too large are refused with a typed error; none runs the function', async () => {
+    const nested = (depth: number): unknown => {
+      let value: unknown = 1;
+      for (let level = 0; level < depth; level++) value = { a: value };
+      return value;
+    };
+    for (const surface of surfaces.filter((candidate) => candidate.resolverFunctionKey)) {
+      for (const key of await keysOf(surface.moduleKey)) {
+        const valid = await PROBES[key].valid();
+        const roundsBefore = await roundCount();
+        const wrong: [string, unknown][] = [
+          ['null', null],
+          ['zero', 0],
+          ['empty text', ''],
+          ['text', 'portfolio'],
+          ['true', true],
+          ['a list', [valid]],
+          ['an unknown field', { ...valid, unexpected: 1 }],
+          ['50 levels deep', { ...valid, deep: nested(50) }],
+          ['too much text', { ...valid, text: 'x'.repeat(300_000) }],
+          ['too many values', { ...valid, values: Array.from({ length: 20_000 }, (_, index) => index) }],
+        ];
+        for (const [what, payload] of wrong) {
+          const answer = await answerOf(surface.moduleKey, key, payload);
+          expect({ key, what, answer }).toMatchObject({ key, what, answer: { ok: false, error: { code: 'INVALID_PAYLOAD', message: expect.any(String) } } });
+        }
+        // sync/refresh with 0 (once taken as {}) or any other refused payload starts no round.
+        expect({ key, rounds: await roundCount() }).toEqual({ key, rounds: roundsBefore });
+        // Too deep for any bridge to carry: the host refuses it before the app, in JSON, not with a 500.
+        const deep = await invokeNestedOverHttp(surface.moduleKey, key, 5000);
+        expect({ key, status: deep.status, body: deep.body }).toEqual({ key, status: 400, body: { message: expect.stringContaining('nested more than') } });
+        // Larger than the host takes.
+        const huge = await invokeOverHttp(surface.moduleKey, key, { text: 'x'.repeat(2_000_000) });
+        expect({ key, status: huge.status, body: huge.body }).toEqual({ key, status: 413, body: { message: 'The request body is too large.' } });
+        // The same function with what it accepts does answer.
+        expect({ key, ok: (await answerOf(surface.moduleKey, key, valid)).ok }).toEqual({ key, ok: true });
+      }
+    }
+  }, 120_000);
+
+  test('a user who does not exist, is inactive or is named by email is refused, never run as the site admin', async () => {
+    const impostors: [string, Record<string, string>][] = [
+      ['no cookie', {}],
+      ['an empty cookie', { Cookie: `${ACTING_USER_COOKIE}=` }],
+      ['an unknown account id', cookie('557058:00000000-0000-0000-0000-000000000000')],
+      ['an inactive person', cookie(inactive.accountId)],
+      ['an email address', cookie(dataset.users.find((user) => user.accountId === admin)!.emailAddress)],
+    ];
+    for (const surface of surfaces.filter((candidate) => candidate.resolverFunctionKey)) {
+      for (const key of await keysOf(surface.moduleKey)) {
+        for (const [who, headers] of impostors) {
+          const answer = await post('/__host/invoke', JSON.stringify({ surface: surface.moduleKey, functionKey: key, payload: await PROBES[key].valid() }), headers);
+          expect({ key, who, status: answer.status }).toEqual({ key, who, status: 401 });
+          expect(answer.body).toMatchObject({ message: expect.any(String) });
+          expect(answer.text).not.toContain('"ok":true');
+        }
+      }
+      for (const [who, headers] of impostors) {
+        const context = await post('/__host/context', JSON.stringify({ surface: surface.moduleKey }), headers);
+        expect({ who, status: context.status }).toEqual({ who, status: 401 });
+      }
+    }
+    // The page itself: a bad cookie shows who to choose, not the admin's view.
+    for (const [who, headers] of impostors.slice(1)) {
+      const page = await fetch(`${site.url}/`, { headers });
+      expect({ who, status: page.status }).toEqual({ who, status: 401 });
+      const html = await page.text();
+      expect(html).toContain('data-testid="no-acting-user"');
+      expect(html).not.toContain('<iframe');
+    }
+    // A first visit chooses the default user openly: the cookie is set and the header shows who.
+    const first = await fetch(`${site.url}/`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('set-cookie')).toContain(`${ACTING_USER_COOKIE}=${encodeURIComponent(admin)}`);
+    // In process too: the site runs functions only for active users.
+    await expect(site.invoke('pmo-portfolio-page', 'portfolio/page', {}, inactive.accountId)).rejects.toThrow(/No active user/);
+    await expect(site.invoke('pmo-portfolio-page', 'portfolio/page', {}, '')).rejects.toThrow(/No active user/);
+  });
+
+  test("another person's ids reveal nothing", async () => {
+    for (const [key, probe] of Object.entries(PROBES)) {
+      if (!probe.foreign) continue;
+      try {
+        await probe.foreign();
+      } catch (error) {
+        throw new Error(`${key}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }, 60_000);
+});
+
+describe('sync progress shows a person only their own projects', () => {
+  test("the page and sync/progress count only the projects the viewer may browse", async () => {
+    // The hourly round covers every project; the contractor is told only of their own.
+    await runRound(site);
+    const round = (await asApp(site, getLatestRound))!;
+    const own = browsableProjectKeys(dataset, contractor);
+    const progress = await answerOf<SyncProgress>('pmo-portfolio-page', 'sync/progress', { roundId: round.roundId }, contractor);
+    expect(progress).toMatchObject({ ok: true, data: { roundId: round.roundId, total: own.length, done: own.length, failed: 0, finished: true } });
+    const page = await answerOf<PortfolioPage>('pmo-portfolio-page', 'portfolio/page', {}, contractor);
+    expect(page.ok && page.data.sync).toMatchObject({ roundId: round.roundId, total: own.length, done: own.length });
+    expect(page.ok && page.data.rows.map((row) => row.project.key).sort()).toEqual(own);
+
+    // The stranger's refresh is now the latest round: the contractor's page does not show it at all.
+    const theirs = await refreshAs(stranger.accountId);
+    const after = await answerOf<PortfolioPage>('pmo-portfolio-page', 'portfolio/page', {}, contractor);
+    expect(after.ok && after.data.sync).toBeNull();
+    const strangers = await answerOf<SyncProgress>('pmo-portfolio-page', 'sync/progress', { roundId: theirs.roundId }, stranger.accountId);
+    expect(strangers).toMatchObject({ ok: true, data: { total: browsableProjectKeys(dataset, stranger.accountId).length } });
+    await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
+  }, 120_000);
+});
+
+async function roundCount(): Promise<number> {
+  return asApp(site, async () => {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      let query = kvs.query().where('key', WhereConditions.beginsWith('sync:round:')).limit(100);
+      if (cursor) query = query.cursor(cursor);
+      const page = await query.getMany();
+      count += page.results.filter((result) => /^sync:round:[^:]+$/.test(result.key)).length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return count;
+  });
+}
+
+describe("the host's own answers", () => {
+  test('only requests addressed to 127.0.0.1 or localhost are answered', async () => {
+    const { port } = new URL(site.url);
+    const http = await import('node:http');
+    const ask = (path: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, path, headers: { Host: host } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+    for (const path of ['/', '/jira/rest/api/3/myself', '/jira/__admin/knobs', '/__host/bridge.js']) {
+      for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1', `127.0.0.2:${port}`, `localhost.evil.example:${port}`]) {
+        const answer = await ask(path, host);
+        expect({ path, host, status: answer.status }).toEqual({ path, host, status: 421 });
+        expect(answer.body).not.toContain('Riley');
+      }
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect({ path, host, status: (await ask(path, host)).status }).toEqual({ path, host, status: 200 });
+    }
+  });
+
+  test('every error is a short JSON answer in the product shape, with no stack trace or path', async () => {
+    const answers: [string, HttpAnswer][] = [
+      ['malformed JSON to invoke', await post('/__host/invoke', '{"surface": ', cookie(admin))],
+      ['a bad charset', await post('/__host/invoke', '{}', { ...cookie(admin), 'Content-Type': 'application/json; charset=klingon' })],
+      ['an oversized body', await post('/__host/invoke', JSON.stringify({ text: 'x'.repeat(2_000_000) }), cookie(admin))],
+      ['malformed JSON to Jira', await post('/jira/rest/api/3/search/jql', '{"jql": ')],
+      ['a missing static file', await fetchAnswer('/__ui/pmo-portfolio-page/assets/no-such-file.js')],
+      ['a path out of the resource', await fetchAnswer('/__ui/pmo-portfolio-page/%2e%2e/%2e%2e/package.json')],
+      ['a malformed escape', await fetchAnswer('/__ui/pmo-portfolio-page/%E0%A4%A')],
+      ['an unknown page', await fetchAnswer('/no/such/page')],
+      ['an unknown Jira path', await fetchAnswer('/jira/rest/api/3/no-such-resource')],
+    ];
+    for (const [what, answer] of answers) {
+      expect({ what, json: answer.contentType.startsWith('application/json') }).toEqual({ what, json: true });
+      expect({ what, client: answer.status >= 400 && answer.status < 500 }).toEqual({ what, client: true });
+      for (const leak of ['node_modules', '/work', '    at ', '<html', '.ts:', 'stack']) expect({ what, leak, found: answer.text.includes(leak) }).toEqual({ what, leak, found: false });
+      if (what.includes('Jira')) expect(answer.body).toMatchObject({ errorMessages: [expect.any(String)], errors: {} });
+      else expect(answer.body).toEqual({ message: expect.any(String) });
+      expect(answer.text.length).toBeLessThan(400);
+    }
+  });
+});
+
+async function fetchAnswer(path: string): Promise<HttpAnswer> {
+  const response = await fetch(`${site.url}${path}`, { headers: cookie(admin) });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, text, contentType: response.headers.get('content-type') ?? '' };
+}
