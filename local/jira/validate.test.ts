@@ -290,6 +290,46 @@ describe('loadDatasetFile', () => {
     }
   });
 
+  it('refuses a key written twice in one object, in one line naming the file, the key and where it is', () => {
+    const path = join(folder, 'duplicate.json');
+    const text = JSON.stringify(site(), null, 2).replace('"summary": "Pay by card",', '"summary": "Pay by card",\n      "summary": "Pay by cash",');
+    writeFileSync(path, text);
+    const lines = text.split('\n');
+    const first = lines.findIndex((line) => line.includes('"Pay by card"'));
+    expect(lines[first + 1]).toBe('      "summary": "Pay by cash",');
+    expect(() => loadDatasetFile(path)).toThrow(
+      new DatasetError(
+        [`issues[1] (APOLLO-2): summary: duplicate key "summary" at ${path}:${first + 2}:7 (first at line ${first + 1}, column 7); a key may appear once in an object`],
+        1,
+        path,
+      ).message,
+    );
+    // JSON.parse alone would have taken the file, keeping the last summary.
+    expect((JSON.parse(text) as DatasetInput).issues[1].summary).toBe('Pay by cash');
+  });
+
+  it('names every duplicate key, on one-line files too, before checking anything else', () => {
+    const path = join(folder, 'duplicates.json');
+    const text = JSON.stringify(site())
+      .replace('"to":"2"', '"to":"2","to":"3"')
+      .replace('"name":"Test"', '"name":"Test","name":"Other"')
+      .replace('"statusId":"1"', '"statusId":"99","statusId":"1"');
+    writeFileSync(path, text);
+    const column = (needle: string, from = 0): number => text.indexOf(needle, from) + 1;
+    let error: unknown;
+    try {
+      loadDatasetFile(path);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).problems).toEqual([
+      `site.name: duplicate key "name" at ${path}:1:${column('"name":"Other"')} (first at column ${column('"name":"Test"')}); a key may appear once in an object`,
+      `issues[0] (APOLLO-1): changelog[0].items[0].to: duplicate key "to" at ${path}:1:${column('"to":"3"')} (first at column ${column('"to":"2"')}); a key may appear once in an object`,
+      `issues[2] (APOLLO-3): statusId: duplicate key "statusId" at ${path}:1:${column('"statusId":"1"')} (first at column ${column('"statusId":"99"')}); a key may appear once in an object`,
+    ]);
+  });
+
   it('names the file in validation errors and when it is missing', () => {
     const path = join(folder, 'bad.json');
     const input = site();

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { datasetSchema, type Dataset, type DatasetIssue, type Grantees } from './dataset';
+import { findDuplicateKeys, positionsOf } from './json-keys';
 
 /** How many problems a DatasetError spells out; the rest are counted. */
 export const MAX_REPORTED_PROBLEMS = 50;
@@ -61,7 +62,10 @@ class Problems {
   }
 }
 
-/** Reads, parses and validates a dataset file. */
+/**
+ * Reads, parses and validates a dataset file. A key written twice in one object is refused before
+ * anything else: JSON.parse would silently keep the last value.
+ */
 export function loadDatasetFile(path: string): Dataset {
   let text: string;
   try {
@@ -75,7 +79,23 @@ export function loadDatasetFile(path: string): Dataset {
   } catch (error) {
     throw new DatasetError([`not valid JSON: ${messageOf(error)}`], 1, path);
   }
+  checkDuplicateKeys(text, input, path);
   return parseDataset(input, path);
+}
+
+/** `issues[41] (APOLLO-42): summary: duplicate key "summary" at demo.json:12:7 (first at line 11, column 7)`, one per duplicate. */
+function checkDuplicateKeys(text: string, input: unknown, path: string): void {
+  const duplicates = findDuplicateKeys(text);
+  if (duplicates.length === 0) return;
+  const shown = duplicates.slice(0, MAX_REPORTED_PROBLEMS);
+  const positions = positionsOf(text, shown.flatMap((duplicate) => [duplicate.offset, duplicate.firstOffset]));
+  const problems = shown.map((duplicate, index) => {
+    const at = positions[2 * index];
+    const first = positions[2 * index + 1];
+    const where = first.line === at.line ? `column ${first.column}` : `line ${first.line}, column ${first.column}`;
+    return describeAt(duplicate.path, `duplicate key ${quote(duplicate.key)} at ${path}:${at.line}:${at.column} (first at ${where}); a key may appear once in an object`, input);
+  });
+  throw new DatasetError(problems, duplicates.length, path);
 }
 
 /** Node's errors may come from another realm (e.g. under jest), so instanceof Error is not enough. */
@@ -154,15 +174,20 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 /** Turns a zod issue into `issues[41] (APOLLO-42): changelog[2].created: Invalid ISO datetime`. */
 function describeSchemaIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const [list, index, ...rest] = issue.path;
+  return describeAt(issue.path, issue.message, input);
+}
+
+/** A problem at `path` of the input: the record's label, the path inside it, then the message. */
+function describeAt(path: readonly PropertyKey[], message: string, input: unknown): string {
+  const [list, index, ...rest] = path;
   if (isRecordList(list) && typeof index === 'number' && isObject(input)) {
     const records = input[list];
     const record = Array.isArray(records) ? records[index] : undefined;
     const field = formatPath(rest);
-    return `${recordLabel(list, index, record)}: ${field ? `${field}: ` : ''}${issue.message}`;
+    return `${recordLabel(list, index, record)}: ${field ? `${field}: ` : ''}${message}`;
   }
-  const field = formatPath(issue.path);
-  return `${field || 'dataset'}: ${issue.message}`;
+  const field = formatPath(path);
+  return `${field || 'dataset'}: ${message}`;
 }
 
 function quote(value: unknown): string {
