@@ -90,6 +90,37 @@ test('bad input gets a clear error and a failing exit code', () => {
   expect(badFormat.stderr).toContain("Allowed choices are json, md, csv");
 });
 
+test('a missing --data file is one line naming the option, without the usage text', () => {
+  const missing = path.join(work, 'nope.json');
+  for (const command of ['serve', 'report']) {
+    const result = pmo(command, '--data', missing);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: option '--data <file>': no file at ${missing}\n`);
+    expect(result.stdout).toBe('');
+  }
+  const port = pmo('serve', '--port', '99999');
+  expect(port.status).toBe(1);
+  expect(port.stderr).toBe("error: option '--port <port>': a port is a whole number from 0 to 65535, not 99999\n");
+  // A usage mistake still shows how the command is used.
+  const unknown = pmo('report', '--port', '5');
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toMatch(/^error: unknown option '--port'/);
+  expect(unknown.stderr).toContain('Usage: pmo report [options]');
+});
+
+test('a dataset file with a key written twice is refused, naming the file, the key and where it is', () => {
+  const text = fs.readFileSync(datasetFile, 'utf8');
+  const at = text.indexOf('"summary":');
+  const inserted = '"summary":"first",';
+  const file = path.join(work, 'duplicate-key.json');
+  fs.writeFileSync(file, `${text.slice(0, at)}${inserted}${text.slice(at)}`);
+  const result = pmo('report', '--data', file);
+  expect(result.status).toBe(1);
+  const dataset = loadDatasetFile(datasetFile);
+  const line = `issues[0] (${dataset.issues[0].key}): summary: duplicate key "summary" at ${file}:1:${at + inserted.length + 1} (first at column ${at + 1}); a key may appear once in an object`;
+  expect(result.stderr).toBe(`${file}: invalid dataset (1 problem)\n  ${line}\n`);
+});
+
 test('a broken dataset file is refused with the record that is wrong', () => {
   const broken = JSON.parse(fs.readFileSync(datasetFile, 'utf8'));
   broken.issues[3].statusId = '999';

@@ -19,38 +19,77 @@ import { formatReport, REPORT_FORMATS, toReport, type ReportFormat } from './rep
 
 const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.pmo-data');
 
+// Each refusal names the value it got: it is printed as `error: option '--port <port>': <reason>`.
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`a port is a whole number from 0 to 65535, not ${value}`);
   return port;
 }
 function parseNonNegative(value: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected a number of 0 or more.');
+  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`expected a number of 0 or more, not ${value}`);
   return number;
 }
 function parseRate(value: string): number {
   const rate = parseNonNegative(value);
-  if (rate > 1) throw new InvalidArgumentError('a rate is between 0 and 1.');
+  if (rate > 1) throw new InvalidArgumentError(`a rate is between 0 and 1, not ${value}`);
   return rate;
 }
 function parseInteger(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number)) throw new InvalidArgumentError('expected a whole number.');
+  if (!Number.isInteger(number)) throw new InvalidArgumentError(`expected a whole number, not ${value}`);
   return number;
 }
 function parsePositiveInteger(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`expected a whole number of 1 or more, not ${value}`);
   return number;
 }
 function parseDay(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValid(parseISO(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD.');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValid(parseISO(value))) throw new InvalidArgumentError(`expected a date as YYYY-MM-DD, not ${value}`);
   return value;
 }
 function parseExistingFile(value: string): string {
-  if (!fs.existsSync(value)) throw new InvalidArgumentError(`no file at ${value}.`);
+  let stats: fs.Stats | undefined;
+  try {
+    stats = fs.statSync(value);
+  } catch {
+    throw new InvalidArgumentError(`no file at ${value}`);
+  }
+  if (!stats.isFile()) throw new InvalidArgumentError(`${value} is a folder, not a file`);
   return path.resolve(value);
+}
+
+/** Commander's wording for a refused option value, and the one line pmo prints instead. */
+const INVALID_OPTION_VALUE = /^error: option '(.+)' argument '(.*)' is invalid\. (.*)$/s;
+
+export function oneLineValueError(message: string): string {
+  const match = INVALID_OPTION_VALUE.exec(message);
+  if (!match) return message;
+  const [, flags, value, reason] = match;
+  return `error: option '${flags}': ${reason.includes(value) ? reason : `'${value}' is invalid. ${reason}`}`;
+}
+
+/**
+ * The pmo commands. A usage mistake (an unknown command or option, a missing value) is followed by
+ * the command's help; a value an option refuses (`--data /nope.json`, `--port 99999`) is one line
+ * naming the option and what is wrong with the value, without the help, which would bury it.
+ * Every pmo command shows help after errors, so that is what is restored.
+ */
+class PmoCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new PmoCommand(name);
+  }
+
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    if (errorOptions?.code !== 'commander.invalidArgument') return super.error(message, errorOptions);
+    this.showHelpAfterError(false);
+    try {
+      return super.error(oneLineValueError(message), errorOptions);
+    } finally {
+      this.showHelpAfterError(true);
+    }
+  }
 }
 
 const sizeOption = () => new Option('--size <size>', 'demo portfolio size: demo (13 projects) or large (200 projects, 100,000 issues)').choices(['demo', 'large']);
@@ -200,7 +239,7 @@ function unwrap<T>(answer: Answer<T>): T {
 }
 
 export function buildProgram(): Command {
-  const program = new Command('pmo').description('PMO Portfolio for Jira: local site, datasets and reports.').showHelpAfterError();
+  const program = new PmoCommand('pmo').description('PMO Portfolio for Jira: local site, datasets and reports.').showHelpAfterError();
   const dataDirOption = () => new Option('--data-dir <dir>', 'folder of the local site\'s databases').default(DEFAULT_DATA_DIR);
 
   program

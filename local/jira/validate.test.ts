@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatasetInput } from './dataset';
+import type { Dataset, DatasetInput } from './dataset';
+import { generateDemoDataset } from './seed';
 import { DatasetError, MAX_REPORTED_PROBLEMS, loadDatasetFile, parseDataset } from './validate';
 
 const ALICE = 'acc-alice';
@@ -262,6 +263,101 @@ describe('parseDataset', () => {
   });
 });
 
+describe('duplicates in the demo dataset: one duplicate is one problem', () => {
+  const demo = generateDemoDataset({ seed: 42, now: new Date('2026-06-15T09:00:00Z') });
+  const nova = demo.projects.findIndex((project) => project.key === 'NOVA');
+  const fresh = (): Dataset => structuredClone(demo);
+  const problemsAfter = (change: (dataset: Dataset) => void): readonly string[] => {
+    const dataset = fresh();
+    change(dataset);
+    return problemsOf(dataset);
+  };
+
+  it('is valid as generated', () => {
+    expect(() => parseDataset(fresh())).not.toThrow();
+    expect(nova).toBe(2);
+  });
+
+  it('names a copied project once, with both positions', () => {
+    expect(problemsAfter((dataset) => dataset.projects.push(structuredClone(dataset.projects[nova])))).toEqual([
+      `projects[${demo.projects.length}] (NOVA): id "10002" and key "NOVA" are already used by projects[2] (NOVA)`,
+    ]);
+    expect(problemsAfter((dataset) => dataset.projects.splice(5, 0, { ...structuredClone(dataset.projects[nova]), id: '19999' }))).toEqual([
+      'projects[5] (NOVA): key "NOVA" is already used by projects[2] (NOVA)',
+    ]);
+  });
+
+  it('names a project copied with its versions and issues once: records that merely name its key are not problems', () => {
+    const problems = problemsAfter((dataset) => {
+      const copy = { ...structuredClone(dataset.projects[nova]), id: '19999' };
+      dataset.projects.push(copy);
+      const versionIds = new Map<string, string>();
+      let nextId = 900_000;
+      for (const version of dataset.versions.filter((candidate) => candidate.projectKey === 'NOVA')) {
+        const id = String(nextId++);
+        versionIds.set(version.id, id);
+        dataset.versions.push({ ...structuredClone(version), id });
+      }
+      for (const issue of dataset.issues.filter((candidate) => candidate.projectKey === 'NOVA')) {
+        const twin = structuredClone(issue);
+        twin.id = String(nextId++);
+        twin.fixVersionIds = twin.fixVersionIds.map((id) => versionIds.get(id) ?? id);
+        for (const entry of [...twin.changelog, ...twin.worklogs, ...twin.links]) entry.id = String(nextId++);
+        // Typed as the generator would: the same keys, other types, so parents disagree with children.
+        twin.issueTypeId = issue.issueTypeId === '10004' ? '10004' : '10002';
+        dataset.issues.push(twin);
+      }
+    });
+    expect(problems).toEqual([`projects[${demo.projects.length}] (NOVA): key "NOVA" is already used by projects[2] (NOVA)`]);
+  });
+
+  it('names a record given a key another has once, and the key it no longer has once', () => {
+    const dataset = fresh();
+    const lost = dataset.projects[5].key;
+    dataset.projects[5].key = 'NOVA';
+    const named = dataset.versions.filter((version) => version.projectKey === lost).length + dataset.issues.filter((issue) => issue.projectKey === lost).length;
+    const firstVersion = dataset.versions.findIndex((version) => version.projectKey === lost);
+    expect(problemsOf(dataset)).toEqual([
+      'projects[5] (NOVA): key "NOVA" is already used by projects[2] (NOVA)',
+      `versions[${firstVersion}] (id ${dataset.versions[firstVersion].id}): projectKey "${lost}" is not a project in projects (named in ${named - 1} more places)`,
+    ]);
+  });
+
+  it('names one copied record of any list once, and leaves out the checks that depend on which of the two is meant', () => {
+    // Altered copies come first, so references resolve to them: what the original's records would be checked against is unknown.
+    const copies: [string, (dataset: Dataset) => void, RegExp][] = [
+      ['user', (dataset) => dataset.users.push(structuredClone(dataset.users[2])), /^users\[16\] \(\w+\): accountId "\w+" and emailAddress "marcus\.chen@pmo\.example" are already used by users\[2\]/],
+      ['group', (dataset) => dataset.groups.push(structuredClone(dataset.groups[0])), /^groups\[\d+\] \(site-admins\): name "site-admins" and groupId "[\w-]+" are already used by groups\[0\]/],
+      ['category', (dataset) => dataset.categories.push(structuredClone(dataset.categories[0])), /^categories\[3\] \(id 10000\): id "10000" is already used by categories\[0\]/],
+      ['priority', (dataset) => dataset.priorities.push(structuredClone(dataset.priorities[0])), /^priorities\[5\] \(id 1\): id "1" is already used/],
+      ['status of another category', (dataset) => dataset.statuses.unshift({ ...structuredClone(dataset.statuses[1]), categoryKey: 'done' }), /^statuses\[2\] \(id 10001\): id "10001" is already used by statuses\[0\]/],
+      ['issue type of another level', (dataset) => dataset.issueTypes.unshift({ ...structuredClone(dataset.issueTypes[1]), hierarchyLevel: 1 }), /^issueTypes\[2\] \(id 10001\): id "10001" is already used by issueTypes\[0\]/],
+      ['custom field of another type', (dataset) => dataset.customFields.unshift({ ...structuredClone(dataset.customFields[1]), type: 'string' }), /^customFields\[2\] \(customfield_10016\): id "customfield_10016" is already used by customFields\[0\]/],
+      [
+        'version of another project',
+        (dataset) => dataset.versions.unshift({ ...structuredClone(dataset.versions[4]), projectKey: 'LAB', name: 'Copied' }),
+        /^versions\[5\] \(id 10005\): id "10005" is already used by versions\[0\]/,
+      ],
+      [
+        'issue, with its changelog, worklogs and links',
+        (dataset) => dataset.issues.push(structuredClone(dataset.issues.find((issue) => issue.links.length > 0 && issue.worklogs.length > 0) as Dataset['issues'][number])),
+        /^issues\[\d+\] \([A-Z]+-\d+\): id "\d+" and key "[A-Z]+-\d+" are already used by issues\[\d+\]/,
+      ],
+    ];
+    for (const [what, change, expected] of copies) {
+      const problems = problemsAfter(change);
+      expect({ what, problems }).toEqual({ what, problems: [expect.stringMatching(expected)] });
+    }
+  });
+
+  it('names a value that does not exist once, however many records name it', () => {
+    const problems = problemsAfter((dataset) => {
+      for (const issue of dataset.issues.slice(0, 10)) issue.priorityId = '99';
+    });
+    expect(problems).toEqual([`issues[0] (${demo.issues[0].key}): priorityId "99" is not a priority in priorities (named in 9 more places)`]);
+  });
+});
+
 describe('loadDatasetFile', () => {
   let folder: string;
   beforeAll(() => {
@@ -288,6 +384,46 @@ describe('loadDatasetFile', () => {
       expect(datasetError.problems[0]).toMatch(/^not valid JSON: /);
       expect(datasetError.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid dataset \\(1 problem\\)\\n  not valid JSON: `));
     }
+  });
+
+  it('refuses a key written twice in one object, in one line naming the file, the key and where it is', () => {
+    const path = join(folder, 'duplicate.json');
+    const text = JSON.stringify(site(), null, 2).replace('"summary": "Pay by card",', '"summary": "Pay by card",\n      "summary": "Pay by cash",');
+    writeFileSync(path, text);
+    const lines = text.split('\n');
+    const first = lines.findIndex((line) => line.includes('"Pay by card"'));
+    expect(lines[first + 1]).toBe('      "summary": "Pay by cash",');
+    expect(() => loadDatasetFile(path)).toThrow(
+      new DatasetError(
+        [`issues[1] (APOLLO-2): summary: duplicate key "summary" at ${path}:${first + 2}:7 (first at line ${first + 1}, column 7); a key may appear once in an object`],
+        1,
+        path,
+      ).message,
+    );
+    // JSON.parse alone would have taken the file, keeping the last summary.
+    expect((JSON.parse(text) as DatasetInput).issues[1].summary).toBe('Pay by cash');
+  });
+
+  it('names every duplicate key, on one-line files too, before checking anything else', () => {
+    const path = join(folder, 'duplicates.json');
+    const text = JSON.stringify(site())
+      .replace('"to":"2"', '"to":"2","to":"3"')
+      .replace('"name":"Test"', '"name":"Test","name":"Other"')
+      .replace('"statusId":"1"', '"statusId":"99","statusId":"1"');
+    writeFileSync(path, text);
+    const column = (needle: string, from = 0): number => text.indexOf(needle, from) + 1;
+    let error: unknown;
+    try {
+      loadDatasetFile(path);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).problems).toEqual([
+      `site.name: duplicate key "name" at ${path}:1:${column('"name":"Other"')} (first at column ${column('"name":"Test"')}); a key may appear once in an object`,
+      `issues[0] (APOLLO-1): changelog[0].items[0].to: duplicate key "to" at ${path}:1:${column('"to":"3"')} (first at column ${column('"to":"2"')}); a key may appear once in an object`,
+      `issues[2] (APOLLO-3): statusId: duplicate key "statusId" at ${path}:1:${column('"statusId":"1"')} (first at column ${column('"statusId":"99"')}); a key may appear once in an object`,
+    ]);
   });
 
   it('names the file in validation errors and when it is missing', () => {

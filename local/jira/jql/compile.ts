@@ -420,11 +420,65 @@ class Compiler {
   }
 }
 
+/**
+ * What the simulated Jira runs at most, as Jira Cloud refuses queries too large to run: longer or
+ * larger JQL is answered with Jira's 400 and a message naming the limit (docs/local-site.md).
+ * - `maxLength`: characters of the JQL string, checked before it is read;
+ * - `maxClauses`: field clauses (`project = A` is one, `key in (A-1, A-2)` too);
+ * - `maxValues`: values written in the clauses' lists, and values the compiled query searches for once
+ *   functions (membersOf(), unreleasedVersions() ...) are expanded.
+ */
+export const JQL_LIMITS = { maxLength: 100_000, maxClauses: 1_000, maxValues: 10_000 } as const;
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Jira's wording for a query it will not run; the same words the server uses for any query SQLite refuses. */
+export const TOO_COMPLEX = 'The JQL query is too complex';
+
+function tooComplex(detail: string): JqlError {
+  return fail(`${TOO_COMPLEX}: ${detail} Use fewer clauses, put the values of one field in one list (key in (A-1, A-2)), or split the search into several queries.`);
+}
+
+/** Field clauses and the values written in them, counted without recursion (the parser bounds nesting anyway). */
+function measure(root: Clause): { clauses: number; values: number } {
+  let clauses = 0;
+  let values = 0;
+  const pending: Clause[] = [root];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.kind === 'terminal') {
+      clauses++;
+      if (next.operand) values += flatten(next.operand).length;
+    } else if (next.kind === 'not') {
+      pending.push(next.clause);
+    } else {
+      for (const child of next.clauses) pending.push(child);
+    }
+  }
+  return { clauses, values };
+}
+
 export function compileJql(jql: string, context: JqlContext): CompiledJql {
+  if (jql.length > JQL_LIMITS.maxLength) {
+    throw fail(
+      `The JQL query is too long: it has ${count(jql.length)} characters, and at most ${count(JQL_LIMITS.maxLength)} are allowed. Split the search into several queries.`,
+    );
+  }
   const query = parseJql(jql);
+  if (query.where) {
+    const { clauses, values } = measure(query.where);
+    if (clauses > JQL_LIMITS.maxClauses) {
+      throw tooComplex(`it has ${count(clauses)} clauses, and at most ${count(JQL_LIMITS.maxClauses)} are allowed.`);
+    }
+    if (values > JQL_LIMITS.maxValues) {
+      throw tooComplex(`it lists ${count(values)} values, and at most ${count(JQL_LIMITS.maxValues)} are allowed.`);
+    }
+  }
   const compiler = new Compiler(context);
   const where = query.where ? compiler.clause(query.where, false) : TRUE;
   const orderBy = compiler.orderBy(query.orderBy);
   if (compiler.errors.length > 0) throw new JqlError(unique(compiler.errors));
+  if (where.params.length > JQL_LIMITS.maxValues) {
+    throw tooComplex(`it searches for ${count(where.params.length)} values once its functions are expanded, and at most ${count(JQL_LIMITS.maxValues)} are allowed.`);
+  }
   return { where: where.sql, params: where.params, orderBy };
 }

@@ -13,21 +13,65 @@ export type SqlValue = string | number;
 export interface Sql {
   sql: string;
   params: SqlValue[];
+  /** Set by sqlIn (`expr IN (values)`): sqlOr merges such parts on one expression into one list. */
+  inList?: { expr: string; values: SqlValue[] };
 }
 
 export const TRUE: Sql = { sql: '1', params: [] };
 export const FALSE: Sql = { sql: '0', params: [] };
 
+/**
+ * Chains up to this long are written flat (`a OR b OR c`); longer ones are split in halves and
+ * parenthesised, so the expression tree SQLite builds grows with the logarithm of the chain's length
+ * instead of its length (SQLite refuses trees deeper than 1,000: `Expression tree is too large`).
+ */
+export const FLAT_CHAIN_MAX = 4;
+
+function sqlChain(parts: Sql[], operator: 'AND' | 'OR'): Sql {
+  if (parts.length <= FLAT_CHAIN_MAX) {
+    return { sql: `(${parts.map((p) => p.sql).join(` ${operator} `)})`, params: parts.flatMap((p) => p.params) };
+  }
+  const middle = Math.ceil(parts.length / 2);
+  return sqlChain([sqlChain(parts.slice(0, middle), operator), sqlChain(parts.slice(middle), operator)], operator);
+}
+
 export function sqlAnd(parts: Sql[]): Sql {
   if (parts.length === 0) return TRUE;
   if (parts.length === 1) return parts[0];
-  return { sql: `(${parts.map((p) => p.sql).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
+  return sqlChain(parts, 'AND');
 }
 
+/**
+ * `a OR b`. Parts testing one expression against lists (`i.id IN (1) OR i.id IN (2)`, as
+ * `key = A-1 OR key = A-2` compiles) become one list, the way `key in (A-1, A-2)` compiles: the same
+ * rows, and SQLite plans one list at once where it plans a long OR chain term by term.
+ */
 export function sqlOr(parts: Sql[]): Sql {
   if (parts.length === 0) return FALSE;
   if (parts.length === 1) return parts[0];
-  return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
+  const merged = mergeInLists(parts);
+  if (merged.length === 1) return merged[0];
+  return sqlChain(merged, 'OR');
+}
+
+function mergeInLists(parts: Sql[]): Sql[] {
+  const lists = new Map<string, { at: number; values: Set<SqlValue>; count: number }>();
+  const kept: Sql[] = [];
+  for (const part of parts) {
+    const list = part.inList;
+    if (list) {
+      const seen = lists.get(list.expr);
+      if (seen) {
+        for (const value of list.values) seen.values.add(value);
+        seen.count++;
+        continue;
+      }
+      lists.set(list.expr, { at: kept.length, values: new Set(list.values), count: 1 });
+    }
+    kept.push(part);
+  }
+  for (const [expr, list] of lists) if (list.count > 1) kept[list.at] = sqlIn(expr, [...list.values]);
+  return kept;
 }
 
 export function sqlNot(part: Sql): Sql {
@@ -37,7 +81,7 @@ export function sqlNot(part: Sql): Sql {
 /** `expr IN (?, ...)`; an empty set matches nothing. */
 export function sqlIn(expr: string, values: SqlValue[]): Sql {
   if (values.length === 0) return FALSE;
-  return { sql: `${expr} IN (${values.map(() => '?').join(', ')})`, params: values };
+  return { sql: `${expr} IN (${values.map(() => '?').join(', ')})`, params: values, inList: { expr, values } };
 }
 
 // ---------------------------------------------------------------------------------------------

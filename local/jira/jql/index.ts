@@ -31,6 +31,7 @@ export { JqlError } from './errors';
 /**
  * Compiles JQL to a WHERE expression (with bound parameters) and an ORDER BY list over `issues AS i`.
  * Throws JqlError carrying Jira's messages for syntax errors, unknown fields, values and functions,
- * and for anything outside the simulated subset (text search, WAS, CHANGED ...).
+ * for anything outside the simulated subset (text search, WAS, CHANGED ...), and for a query beyond
+ * JQL_LIMITS (too long, too many clauses or values).
  */
-export { compileJql } from './compile';
+export { compileJql, JQL_LIMITS, TOO_COMPLEX } from './compile';

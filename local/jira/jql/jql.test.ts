@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { compileJql, JqlError, type JqlContext } from './index';
+import { compileJql, JQL_LIMITS, JqlError, type JqlContext } from './index';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: three projects, statuses of every category, Epic/Story/Bug/Sub-task, 20 issues.
@@ -700,6 +700,37 @@ describe('errors', () => {
         "The value 'XYZ' does not exist for the field 'project'. The value 'Nope' does not exist for the field 'status'.",
       );
     }
+  });
+});
+
+describe('size limits', () => {
+  const chain = (n: number, clause: (k: number) => string, join: string): string => Array.from({ length: n }, (_, k) => clause(k)).join(join);
+
+  it('compiles chains of 1,000 clauses into SQL that SQLite runs (no expression tree 1,000 deep)', () => {
+    const platform = search('labels = platform');
+    expect(platform.length).toBeGreaterThan(0);
+    // Label clauses are not merged into one list: the chain itself must stay shallow.
+    expect(search(`labels = platform OR ${chain(999, (k) => `labels = "none ${k}"`, ' OR ')}`)).toEqual(platform);
+    expect(search(`labels = platform AND ${chain(999, (k) => `labels != "none ${k}"`, ' AND ')}`)).toEqual(platform);
+    // NOT labels = x is labels != x, which (as in Jira) leaves out issues without labels.
+    expect(search(`project = ALPHA AND NOT (${chain(999, (k) => `labels = "none ${k}"`, ' OR ')})`)).toEqual(search('project = ALPHA AND labels is not EMPTY'));
+    expect(search(chain(1000, (k) => (k % 2 === 0 ? 'key = ALPHA-1' : 'priority = Highest'), ' OR '))).toEqual(search('key = ALPHA-1 OR priority = Highest'));
+  });
+
+  it('merges OR-ed clauses on one field into one list', () => {
+    const merged = compileJql('key = ALPHA-1 OR key = ALPHA-2 OR project = BETA OR key = ALPHA-1 OR project = 3', context());
+    expect(merged.where).toBe('(i.id IN (?, ?) OR i.project_id IN (?, ?))');
+    expect(search('key = ALPHA-1 OR key = ALPHA-2 OR project = GAMMA')).toEqual(search('key in (ALPHA-1, ALPHA-2) OR project = GAMMA'));
+  });
+
+  it('refuses queries longer, or with more clauses or values, than the documented limits', () => {
+    expect(JQL_LIMITS).toEqual({ maxLength: 100_000, maxClauses: 1_000, maxValues: 10_000 });
+    expect(error(chain(1001, () => 'project = ALPHA', ' OR '))).toMatch(/^The JQL query is too complex: it has 1,001 clauses, and at most 1,000 are allowed\. /);
+    expect(error(`key in (${chain(10_001, () => 'ALPHA-1', ', ')})`)).toMatch(/^The JQL query is too complex: it lists 10,001 values, and at most 10,000 are allowed\. /);
+    expect(error(`labels = "${'x'.repeat(100_000)}"`)).toMatch(/^The JQL query is too long: it has 100,011 characters, and at most 100,000 are allowed\./);
+    // At the limits the query runs.
+    expect(search(chain(1000, () => 'project = GAMMA', ' OR '))).toEqual(search('project = GAMMA'));
+    expect(search(`key in (${chain(10_000, () => 'GAMMA-1', ', ')})`)).toEqual(['GAMMA-1']);
   });
 });
 

@@ -1,4 +1,5 @@
 /** search/jql, approximate-count and changelog/bulkfetch over real HTTP, answers checked against the spec. */
+import Database from 'better-sqlite3';
 import { issueId, PROJECT_IDS, specJson, startFixtureJira, STORY_POINTS, type FixtureJira, type FixtureUser } from './test-fixture';
 
 const ALPHA_ISSUES = 130;
@@ -188,6 +189,88 @@ describe('POST /search/approximate-count', () => {
     expect(hidden.status).toBe(400);
     await specJson(hidden, 'POST /rest/api/3/search/approximate-count');
     expect((await count(null, 'order by key')).status).toBe(400);
+  });
+});
+
+describe('JQL too large to run', () => {
+  const COUNT_ENDPOINT = 'POST /rest/api/3/search/approximate-count';
+  const count = async (jql: string): Promise<Response> =>
+    jira.fetchAs(null, '/rest/api/3/search/approximate-count', { method: 'POST', body: JSON.stringify({ jql }) });
+  /** `n` clauses joined by `join`, each naming one of the ALPHA issues in turn. */
+  const chain = (n: number, clause: (k: number) => string, join = ' OR '): string => Array.from({ length: n }, (_, i) => clause((i % ALPHA_ISSUES) + 1)).join(join);
+  const tooComplex = (detail: RegExp) => ({ errorMessages: [expect.stringMatching(detail)], errors: {} });
+
+  it('runs a chain of 999 or 1,000 OR clauses (SQLite would refuse it as one deep expression tree)', async () => {
+    for (const n of [999, 1000]) {
+      const page = await specJson<SearchPage>(await searchPost(null, { jql: chain(n, (k) => `key = ALPHA-${k}`), maxResults: 5000 }), ENDPOINT_POST);
+      expect(page.issues).toHaveLength(ALPHA_ISSUES);
+      expect(await specJson(await count(chain(n, (k) => `project = ${['ALPHA', 'BETA', 'GAMMA'][k % 3]}`)), COUNT_ENDPOINT)).toEqual({ count: ALPHA_ISSUES + 12 + 5 });
+      // The GET form, short enough for a URL: `|` is OR.
+      const get = await specJson<SearchPage>(await searchGet('bob', { jql: chain(n, (k) => `id=${issueId(`ALPHA-${k}`)}`, '|'), maxResults: '5000' }), ENDPOINT_GET);
+      expect(get.issues).toHaveLength(ALPHA_ISSUES);
+    }
+    // Clauses of other fields, which are not merged into one list, and AND chains and negated chains too.
+    const backend = await specJson<{ count: number }>(await count('labels = backend'), COUNT_ENDPOINT);
+    expect(backend.count).toBeGreaterThan(0);
+    expect(await specJson(await count(`labels = backend OR ${chain(999, (k) => `labels = "label ${k}"`)}`), COUNT_ENDPOINT)).toEqual(backend);
+    const notAny = chain(999, (k) => `key != ALPHA-${k}`, ' AND ');
+    expect(await specJson(await count(`project = ALPHA AND ${notAny}`), COUNT_ENDPOINT)).toEqual({ count: 0 });
+    expect(await specJson(await count(`project in (ALPHA, BETA) AND NOT (${chain(999, (k) => `key = ALPHA-${k}`)})`), COUNT_ENDPOINT)).toEqual({ count: 12 });
+  });
+
+  it('answers more than 1,000 clauses with Jira’s 400, on every search endpoint', async () => {
+    const detail = /^The JQL query is too complex: it has 1,001 clauses, and at most 1,000 are allowed\. /;
+    const post = await searchPost(null, { jql: chain(1001, (k) => `key = ALPHA-${k}`) });
+    expect(post.status).toBe(400);
+    expect(await specJson(post, ENDPOINT_POST)).toEqual(tooComplex(detail));
+    const get = await searchGet(null, { jql: chain(1001, (k) => `id=${issueId(`ALPHA-${k}`)}`, '|') });
+    expect(get.status).toBe(400);
+    expect(await specJson(get, ENDPOINT_GET)).toEqual(tooComplex(detail));
+    const counted = await count(chain(1001, () => 'project = ALPHA'));
+    expect(counted.status).toBe(400);
+    expect(await specJson(counted, COUNT_ENDPOINT)).toEqual(tooComplex(detail));
+  });
+
+  it('answers more than 10,000 values with Jira’s 400', async () => {
+    const jql = `key in (${chain(10_001, (k) => `ALPHA-${k}`, ',')})`;
+    const response = await searchPost(null, { jql });
+    expect(response.status).toBe(400);
+    expect(await specJson(response, ENDPOINT_POST)).toEqual(tooComplex(/^The JQL query is too complex: it lists 10,001 values, and at most 10,000 are allowed\. /));
+  });
+
+  it('answers a 200 KB query and a query nested 5,000 deep with Jira’s 400, and keeps serving', async () => {
+    const long = chain(15_000, (k) => `key = ALPHA-${k}`);
+    expect(long.length).toBeGreaterThan(200_000);
+    const response = await searchPost(null, { jql: long });
+    expect(response.status).toBe(400);
+    expect(await specJson(response, ENDPOINT_POST)).toEqual(tooComplex(/^The JQL query is too long: it has [\d,]+ characters, and at most 100,000 are allowed\./));
+    const longCount = await count(long);
+    expect(longCount.status).toBe(400);
+    await specJson(longCount, COUNT_ENDPOINT);
+
+    for (const deep of [`${'('.repeat(5000)}project = ALPHA${')'.repeat(5000)}`, `${'NOT '.repeat(5000)}project = ALPHA`, `project in ${'('.repeat(5000)}ALPHA${')'.repeat(5000)}`]) {
+      const nested = await searchPost(null, { jql: deep });
+      expect(nested.status).toBe(400);
+      expect(await specJson(nested, ENDPOINT_POST)).toEqual(tooComplex(/^Error in the JQL Query: The query is nested too deeply\./));
+    }
+    expect((await searchPost(null, { jql: 'project = ALPHA' })).status).toBe(200);
+  });
+
+  it('answers Jira’s 400, not a 500, should SQLite still refuse a compiled query as too large', async () => {
+    const prepare = jira.db.prepare.bind(jira.db);
+    const spy = jest.spyOn(jira.db, 'prepare').mockImplementation((sql: string) => {
+      if (sql.includes('FROM issues AS i WHERE')) throw new Database.SqliteError('Expression tree is too large (maximum depth 1000)', 'SQLITE_ERROR');
+      return prepare(sql);
+    });
+    try {
+      for (const response of [await searchPost(null, { jql: 'project = ALPHA' }), await count('project = ALPHA')]) {
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual(tooComplex(/^The JQL query is too complex to run\. /));
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await searchPost(null, { jql: 'project = ALPHA' })).status).toBe(200);
   });
 });
 

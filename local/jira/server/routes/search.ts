@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { compileJql, JqlError, type CompiledJql } from '../../jql';
+import { compileJql, JqlError, TOO_COMPLEX, type CompiledJql } from '../../jql';
 import { allFieldDefinitions, selectFields } from '../fields';
 import { badRequest, JiraHttpError, ok, parseBody, parseQuery, q, splitList, type JiraReply, type JiraRequestContext, type JiraRoute } from '../http';
 import { IssueRenderer } from '../issues';
@@ -50,6 +50,24 @@ export function compileForCaller(context: JiraRequestContext, jql: string): Comp
   }
 
   return { ...compiled, where: `(${compiled.where}) AND ${context.access.browseFilter('i.project_id')}` };
+}
+
+/** What SQLite says when a statement is beyond its limits (expression depth, bound values, size). */
+const SQLITE_TOO_COMPLEX = /too large|too complex|too many|too big|too deep|stack overflow/i;
+
+/**
+ * Runs the statement of a compiled query. The compiler keeps within SQLite's limits; should a query
+ * still exceed one, the caller gets Jira's 400 for a query it will not run, not a 500.
+ */
+function runCompiled<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'SqliteError' && SQLITE_TOO_COMPLEX.test(error.message)) {
+      throw badRequest(`${TOO_COMPLEX} to run. Use fewer clauses or values, or split the search into several queries.`);
+    }
+    throw error;
+  }
 }
 
 /** A JQL project value is a key (any case), an id, or a name (any case). */
@@ -124,10 +142,11 @@ function search(context: JiraRequestContext, request: SearchRequest): JiraReply 
   const print = fingerprint(context, request.jql);
   const offset = request.nextPageToken ? decodeToken(request.nextPageToken, print) : 0;
   // One row more than the page tells whether another page follows without counting everything.
-  const ids = (
-    context.db
-      .prepare(`SELECT i.id AS id FROM issues AS i WHERE ${compiled.where} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`)
-      .all(...compiled.params, pageSize + 1, offset) as { id: number }[]
+  const ids = runCompiled(
+    () =>
+      context.db
+        .prepare(`SELECT i.id AS id FROM issues AS i WHERE ${compiled.where} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`)
+        .all(...compiled.params, pageSize + 1, offset) as { id: number }[],
   ).map((row) => row.id);
   const isLast = ids.length <= pageSize;
   const pageIds = ids.slice(0, pageSize);
@@ -186,7 +205,9 @@ export const approximateCount: JiraRoute = {
   handle(context) {
     const { jql = '' } = parseBody(countBody, context.req.body);
     const compiled = compileForCaller(context, jql);
-    const row = context.db.prepare(`SELECT COUNT(*) AS count FROM issues AS i WHERE ${compiled.where}`).get(...compiled.params) as { count: number };
+    const row = runCompiled(
+      () => context.db.prepare(`SELECT COUNT(*) AS count FROM issues AS i WHERE ${compiled.where}`).get(...compiled.params) as { count: number },
+    );
     return ok({ count: row.count });
   },
 };
