@@ -26,8 +26,8 @@ function data(answer: Answer<PortfolioOverview>): PortfolioOverview {
   return answer.data;
 }
 
-// Jira's startOfDay() is the viewer's day; the demo's users are a few hours either side of UTC.
-const today = new Date().toISOString().slice(0, 10);
+// Jira's startOfDay() is the viewer's day, in their own time zone (the admin's is Berlin's).
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: admin.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 test('the site admin sees every project with figures that match the Jira data', async () => {
   const result = data(await overview({}, admin.accountId));
