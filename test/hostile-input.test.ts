@@ -93,6 +93,16 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
     },
   },
   'sync/refresh': { valid: () => ({}) },
+  'project/health': {
+    valid: () => ({ projectKey: 'NOVA' }),
+    foreign: async () => {
+      const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor).includes(key))!;
+      const asked = await answerOf('pmo-portfolio-page', 'project/health', { projectKey: hidden }, contractor);
+      const missing = await answerOf('pmo-portfolio-page', 'project/health', { projectKey: 'NOSUCH' }, contractor);
+      expect(asked).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(JSON.stringify(asked)).toBe(JSON.stringify(missing).replace('NOSUCH', hidden));
+    },
+  },
   'sync/progress': {
     valid: async () => ({ roundId: (await refreshAs(admin)).roundId }),
     foreign: async () => {

@@ -14,6 +14,7 @@ import {
   type ProjectMetrics,
   type ProjectSettings,
 } from '../../src/metrics/index';
+import { HEALTHS } from '../../src/shared/contract';
 import { projectDataFromDataset } from './fromDataset';
 
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -82,7 +83,8 @@ describe('computeProjectMetrics on the demo seed', () => {
       expect(entry.flow.wip).toBeGreaterThanOrEqual(0);
       expect(entry.schedule.overdueCount).toBe(entry.schedule.overdueKeys.length);
       expect(entry.schedule.forecast).toBeNull();
-      expect(['red', 'amber', 'green']).toContain(entry.health.rag);
+      expect(HEALTHS).toContain(entry.health.rag);
+      if (entry.health.rag !== 'red' && entry.health.rag !== 'amber') expect(entry.health.rag === 'green').toBe(entry.earnedValue.spi.value !== null && entry.earnedValue.cpi.value !== null);
       expect(entry.health.rag).toBe(entry.health.computedRag);
     }
   });

@@ -81,7 +81,33 @@ function kolmogorovSmirnov(weekly: number[], remaining: number, trials: number, 
 describe('forecastFinish', () => {
   it('finishes 20 items at exactly 5 a week in 4 weeks: P50 = P85 = as-of day + 28', () => {
     const result = forecastFinish(project([...history([5, 5, 5, 5]), ...open(20)]), fourWeeks, T);
-    expect(result).toEqual({ remainingItems: 20, historyWeeks: 4, trials: 10_000, p50: '2026-04-09', p85: '2026-04-09', reason: null });
+    expect(result).toEqual({
+      remainingItems: 20,
+      historyWeeks: 4,
+      trials: 10_000,
+      p50: '2026-04-09',
+      p85: '2026-04-09',
+      reason: null,
+      // Every trial finishes in the fourth week: one bar of the histogram.
+      outcomes: [{ finishBy: '2026-04-09', trials: 10_000 }],
+      beyondTrials: 0,
+    });
+  });
+
+  it('spreads its trials over the weeks they finish in, consistent with P50 and P85', () => {
+    // 2, 20, 5 and 18 done in the four weeks: an uneven pace, so trials finish in different weeks.
+    const perWeek = [2, 20, 5, 18];
+    const done = perWeek.flatMap((count, week) => Array.from({ length: count }, (_, index) => doneOn(`P-${week * 100 + index + 1}`, `${WEEKS[week]}T10:00`)));
+    const items = [...done, ...open(60)];
+    const result = forecastFinish(project(items), fourWeeks, T);
+    const total = result.outcomes.reduce((sum, outcome) => sum + outcome.trials, 0) + result.beyondTrials;
+    expect(total).toBe(result.trials);
+    expect(result.outcomes.length).toBeGreaterThan(1);
+    // The cumulative share reaches 85% in P85's week and not before.
+    const share = (day: string) => result.outcomes.filter((outcome) => outcome.finishBy <= day).reduce((sum, outcome) => sum + outcome.trials, 0) / result.trials;
+    const before = result.outcomes[result.outcomes.findIndex((outcome) => outcome.finishBy === result.p85) - 1];
+    expect(share(result.p85!)).toBeGreaterThanOrEqual(0.85);
+    if (before) expect(share(before.finishBy)).toBeLessThan(0.85);
   });
 
   it('stays exact on the block path: 2,000 items at exactly 5 a week take 400 weeks', () => {
@@ -116,7 +142,7 @@ describe('forecastFinish', () => {
 
   it('says why when nothing is left', () => {
     const result = forecastFinish(project(history([5, 5, 5, 5])), fourWeeks, T);
-    expect(result).toEqual({ remainingItems: 0, historyWeeks: 4, trials: 0, p50: null, p85: null, reason: 'nothing left to do' });
+    expect(result).toEqual({ remainingItems: 0, historyWeeks: 4, trials: 0, p50: null, p85: null, reason: 'nothing left to do', outcomes: [], beyondTrials: 0 });
     expect(forecastFinish(project([]), fourWeeks, T).reason).toBe('nothing left to do');
   });
 
@@ -128,6 +154,8 @@ describe('forecastFinish', () => {
       p50: null,
       p85: null,
       reason: 'nothing was finished in the last 4 weeks',
+      outcomes: [],
+      beyondTrials: 0,
     });
     // Done this week (partial) or before the window: not history.
     const outside = [doneOn('P-1', '2026-03-10T10:00'), doneOn('P-2', '2026-02-08T10:00')];

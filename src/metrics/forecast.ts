@@ -362,11 +362,10 @@ export function simulateFinishWeeks(weekly: Int32Array, remaining: number, trial
   return counts;
 }
 
-export function forecastFinish(project: ProjectData, settings: ProjectSettings, asOfMs: number): ForecastFinish {
-  const { historyWeeks, trials, seed } = settings.forecast;
-  const window = historyWindow(asOfMs, settings.timeZone, historyWeeks);
-  const weeks = window.weekStartDays.length;
-  const weekly = new Int32Array(weeks);
+/** Leaf items finished in each of the history window's weeks, and the leaf items not done, as of asOfMs. */
+export function weeklyThroughput(project: ProjectData, settings: ProjectSettings, asOfMs: number): { weekly: Int32Array; remainingItems: number } {
+  const window = historyWindow(asOfMs, settings.timeZone, settings.forecast.historyWeeks);
+  const weekly = new Int32Array(window.weekStartDays.length);
   let remainingItems = 0;
   const parents = parentKeysAt(project, asOfMs);
   for (const item of project.items) {
@@ -379,23 +378,40 @@ export function forecastFinish(project: ProjectData, settings: ProjectSettings, 
     const week = resolvedMs === null ? -1 : weekIndexOf(window, resolvedMs);
     if (week >= 0) weekly[week] += 1;
   }
+  return { weekly, remainingItems };
+}
 
+/** When the project's remaining leaf items are done, at the pace of its recent weeks. */
+export function forecastFinish(project: ProjectData, settings: ProjectSettings, asOfMs: number): ForecastFinish {
+  const { weekly, remainingItems } = weeklyThroughput(project, settings, asOfMs);
+  return forecastItems(weekly, remainingItems, settings, project.key, asOfMs);
+}
+
+/**
+ * When `remainingItems` are done at the pace of `weekly` (items finished per history week): the Monte
+ * Carlo itself, for a project or for part of one (a milestone's open items, as if the team worked on
+ * nothing else). `seedKey` makes each project's (or milestone's) trials its own and repeatable.
+ */
+export function forecastItems(weekly: Int32Array, remainingItems: number, settings: ProjectSettings, seedKey: string, asOfMs: number): ForecastFinish {
+  const { trials, seed } = settings.forecast;
+  const weeks = weekly.length;
   const runs = Math.max(0, Math.floor(trials));
-  const answer = (trialsRun: number, p50: string | null, p85: string | null, reason: string | null): ForecastFinish => ({
+  const answer = (trialsRun: number, p50: string | null, p85: string | null, reason: string | null, counts: Uint32Array | null = null): ForecastFinish => ({
     remainingItems,
     historyWeeks: weeks,
     trials: trialsRun,
     p50,
     p85,
     reason,
+    ...outcomesOf(counts, asOfDay),
   });
+  const asOfDay = dayInZone(asOfMs, settings.timeZone);
   if (remainingItems === 0) return answer(0, null, null, 'nothing left to do');
   if (weeks === 0) return answer(0, null, null, 'no history to sample (the forecast is set to 0 weeks of history)');
   if (weekly.every((done) => done === 0)) return answer(0, null, null, `nothing was finished in the last ${weeks} weeks`);
   if (runs === 0) return answer(0, null, null, 'no trials to run (the forecast is set to 0 trials)');
 
-  const counts = simulateFinishWeeks(weekly, remainingItems, runs, seedFor(seed, project.key), FORECAST_MAX_WEEKS);
-  const asOfDay = dayInZone(asOfMs, settings.timeZone);
+  const counts = simulateFinishWeeks(weekly, remainingItems, runs, seedFor(seed, seedKey), FORECAST_MAX_WEEKS);
   // Convention: a trial done in its w-th simulated week finishes on the as-of day + 7 x w days.
   const dateAfter = (percent: number): string | null => {
     const finishWeeks = percentileOfCounts(counts, runs, percent);
@@ -404,7 +420,24 @@ export function forecastFinish(project: ProjectData, settings: ProjectSettings, 
   const p50 = dateAfter(50);
   const p85 = dateAfter(85);
   const beyond = `${FORECAST_MAX_WEEKS} weeks (10 years) at the recent pace`;
-  if (p50 === null) return answer(runs, null, null, `more than half of the trials do not finish within ${beyond}`);
-  if (p85 === null) return answer(runs, p50, null, `more than 15% of the trials do not finish within ${beyond}`);
-  return answer(runs, p50, p85, null);
+  if (p50 === null) return answer(runs, null, null, `more than half of the trials do not finish within ${beyond}`, counts);
+  if (p85 === null) return answer(runs, p50, null, `more than 15% of the trials do not finish within ${beyond}`, counts);
+  return answer(runs, p50, p85, null, counts);
+}
+
+/** The trials by finishing week, from the first week any trial finished to the last. */
+function outcomesOf(counts: Uint32Array | null, asOfDay: number): Pick<ForecastFinish, 'outcomes' | 'beyondTrials'> {
+  if (counts === null) return { outcomes: [], beyondTrials: 0 };
+  let first = -1;
+  let last = -1;
+  for (let week = 0; week <= FORECAST_MAX_WEEKS; week += 1) {
+    if (counts[week] === 0) continue;
+    if (first < 0) first = week;
+    last = week;
+  }
+  const outcomes: ForecastFinish['outcomes'] = [];
+  for (let week = first; first >= 0 && week <= last; week += 1) outcomes.push({ finishBy: isoDay(asOfDay + 7 * week), trials: counts[week] });
+  let beyondTrials = 0;
+  for (let week = FORECAST_MAX_WEEKS + 1; week < counts.length; week += 1) beyondTrials += counts[week];
+  return { outcomes, beyondTrials };
 }

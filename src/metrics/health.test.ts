@@ -57,7 +57,7 @@ describe('health: the default thresholds', () => {
 });
 
 describe('health: figures that are not available', () => {
-  it('trigger nothing: no SPI, no CPI, no overdue share and no compliance rules is green', () => {
+  it('never make a project green: without SPI and CPI health is "not set up", saying why', () => {
     const result = health(
       {
         spi: notAvailable('no work planned to be done yet (PV is 0)'),
@@ -67,12 +67,30 @@ describe('health: figures that are not available', () => {
       },
       settings(),
     );
-    expect(result).toEqual({ rag: 'green', computedRag: 'green', criteria: [], override: null });
+    expect(result).toEqual({
+      rag: 'not set up',
+      computedRag: 'not set up',
+      criteria: ['SPI cannot be computed: no work planned to be done yet (PV is 0)', 'CPI cannot be computed: no cost recorded yet (AC is 0)'],
+      override: null,
+    });
   });
 
-  it('leave the other criteria working', () => {
+  it('one of SPI and CPI missing is enough to withhold green', () => {
+    const result = health(inputs({ cpi: notAvailable('no budget set up (BAC is 0)') }), settings());
+    expect(result).toMatchObject({ rag: 'not set up', criteria: ['CPI cannot be computed: no budget set up (BAC is 0)'] });
+  });
+
+  it('leave the other criteria working: red or amber needs only the figures that exist', () => {
     const result = health(inputs({ spi: notAvailable('no budget'), cpi: figure(0.7) }), settings());
-    expect(result.criteria).toEqual(['CPI 0.70 is below 0.80']);
+    expect(result).toMatchObject({ rag: 'red', criteria: ['CPI 0.70 is below 0.80'] });
+    const late = health(inputs({ spi: notAvailable('no budget'), cpi: notAvailable('no budget'), overdueShare: figure(0.5) }), settings());
+    expect(late).toMatchObject({ rag: 'red', criteria: ['Overdue share 50% is above 20%'] });
+  });
+
+  it("the PMO's override still wins over 'not set up'", () => {
+    const override = { rag: 'green' as const, comment: 'Budget comes next quarter', authorAccountId: 'pmo', atMs: 0 };
+    const result = health(inputs({ spi: notAvailable('no budget'), cpi: notAvailable('no budget') }), settings({ healthOverride: override }));
+    expect(result).toMatchObject({ rag: 'green', computedRag: 'not set up' });
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * A project's health (red, amber, green) from its schedule and cost performance, overdue work and
- * process compliance, against the PMO's thresholds; a manual override by the PMO wins.
+ * process compliance, against the PMO's thresholds; a manual override by the PMO wins. Green needs its
+ * figures: without SPI or CPI (no budget, no plan) and no red or amber criterion, health is 'not set
+ * up', saying what cannot be computed.
  */
-import type { Figure, HealthMetrics, Rag } from '../shared/contract';
+import type { Figure, Health, HealthMetrics } from '../shared/contract';
 import type { HealthThresholds, ProjectSettings } from './settings';
 
 export interface HealthInputs {
@@ -52,8 +54,12 @@ function criteriaMet(inputs: HealthInputs, level: HealthThresholds['red'] & { co
 export function health(inputs: HealthInputs, settings: ProjectSettings, asOfMs?: number): HealthMetrics {
   const red = criteriaMet(inputs, settings.thresholds.red);
   const amber = red.length > 0 ? [] : criteriaMet(inputs, settings.thresholds.amber);
-  const computedRag: Rag = red.length > 0 ? 'red' : amber.length > 0 ? 'amber' : 'green';
-  const criteria = red.length > 0 ? red : amber;
+  const missing = [
+    ...(inputs.spi.value === null ? [`SPI cannot be computed: ${inputs.spi.reason}`] : []),
+    ...(inputs.cpi.value === null ? [`CPI cannot be computed: ${inputs.cpi.reason}`] : []),
+  ];
+  const computedRag: Health = red.length > 0 ? 'red' : amber.length > 0 ? 'amber' : missing.length > 0 ? 'not set up' : 'green';
+  const criteria = red.length > 0 ? red : amber.length > 0 ? amber : missing;
 
   const manual = settings.healthOverride;
   const override =

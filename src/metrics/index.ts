@@ -50,7 +50,7 @@ export { actualCostByItem, actualCosts, type ActualCosts } from './cost';
 export { earnedValue } from './earnedValue';
 export { budgetVariances, itemBudgetVariance } from './budget';
 export { schedule } from './schedule';
-export { forecastFinish } from './forecast';
+export { forecastFinish, forecastItems, weeklyThroughput } from './forecast';
 export { flow } from './flow';
 export { quality } from './quality';
 export { risk } from './risk';
@@ -79,3 +79,4 @@ export type {
   PortfolioMetrics,
   ProjectBenchmark,
 } from '../shared/contract';
+export { activity, ACTIVITY_LIST_LIMIT } from './activity';

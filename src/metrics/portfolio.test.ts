@@ -131,7 +131,7 @@ describe('portfolioMetrics: projects by health', () => {
   it('counts the effective RAG (after any override) of every project', () => {
     const rags: Rag[] = ['red', 'green', 'amber', 'red', 'green', 'green'];
     const result = portfolioMetrics('P', rags.map((rag, index) => project(`P${index}`, { rag })));
-    expect(result.byHealth).toEqual({ red: 2, amber: 1, green: 3 });
+    expect(result.byHealth).toEqual({ red: 2, amber: 1, 'not set up': 0, green: 3 });
   });
 });
 

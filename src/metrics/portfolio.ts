@@ -2,7 +2,7 @@
  * A portfolio's figures from its projects' metrics: earned value sums with the indices recomputed from
  * them, projects by health, and where each project stands among its peers (benchmarks).
  */
-import type { EarnedValueMetrics, Figure, FlowMetrics, PortfolioMetrics, ProjectBenchmark, Rag } from '../shared/contract';
+import type { EarnedValueMetrics, Figure, FlowMetrics, Health, PortfolioMetrics, ProjectBenchmark } from '../shared/contract';
 import { figure, notAvailable, ratio } from './figure';
 
 /** What a roll-up reads of a project's metrics: full metrics and snapshot summaries both have it. */
@@ -10,7 +10,7 @@ export interface RolledUpMetrics {
   projectKey: string;
   earnedValue: Pick<EarnedValueMetrics, 'bac' | 'pv' | 'ev' | 'ac' | 'spi' | 'cpi'>;
   flow: Pick<FlowMetrics, 'cycleTimeDays' | 'weeklyThroughput'>;
-  health: { rag: Rag };
+  health: { rag: Health };
 }
 
 export interface PortfolioProject {
@@ -56,7 +56,7 @@ export function portfolioMetrics(name: string | null, projects: readonly Portfol
     summed += 1;
   }
 
-  const byHealth: Record<Rag, number> = { red: 0, amber: 0, green: 0 };
+  const byHealth: Record<Health, number> = { red: 0, amber: 0, 'not set up': 0, green: 0 };
   for (const { metrics } of projects) byHealth[metrics.health.rag] += 1;
 
   const base = {

@@ -15,7 +15,7 @@ function doneAt(dateTime: string): { statusCategory: 'done'; statusChanges: Stat
 }
 
 function forecastWithP85(p85: string | null): ForecastFinish {
-  return { remainingItems: 10, historyWeeks: 12, trials: 10_000, p50: p85, p85, reason: null };
+  return { remainingItems: 10, historyWeeks: 12, trials: 10_000, p50: p85, p85, reason: null, outcomes: [], beyondTrials: 0 };
 }
 
 describe('overdue', () => {

@@ -3,7 +3,7 @@
  * overdue, last update) and a summary of its metrics of the same size for any project (lists of keys
  * become counts). Pure, like the rest of the engine.
  */
-import type { IssueCounts, PersonRef, PortfolioProject, PortfolioRef, ProjectMetrics, ProjectMetricsSummary } from '../shared/contract';
+import type { ForecastFinish, HeadlineFigures, IssueCounts, PersonRef, PortfolioProject, PortfolioRef, ProjectMetrics, ProjectMetricsSummary } from '../shared/contract';
 import type { ProjectData } from './model';
 
 export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary {
@@ -19,7 +19,7 @@ export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary
       overdueCount: schedule.overdueCount,
       overdueShare: schedule.overdueShare,
       totalSlipDays: schedule.totalSlipDays,
-      forecast: schedule.forecast,
+      forecast: schedule.forecast === null ? null : withoutOutcomes(schedule.forecast),
       milestonesAtRisk: schedule.milestones.filter((milestone) => milestone.status === 'at risk' || milestone.status === 'overdue').length,
     },
     flow: { ...flowFigures, agingWipCount: agingWip.length },
@@ -32,6 +32,10 @@ export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary
     },
     health,
   };
+}
+
+function withoutOutcomes({ outcomes: _outcomes, beyondTrials: _beyond, ...dates }: ForecastFinish): Omit<ForecastFinish, 'outcomes' | 'beyondTrials'> {
+  return dates;
 }
 
 /** The project as Jira describes it, kept with its data by the sync. */
@@ -66,5 +70,25 @@ export function portfolioRow(project: ProjectIdentity, data: ProjectData, metric
     percentDone: counts.total === 0 ? null : Math.round((counts.done / counts.total) * 1000) / 10,
     overdueCount: metrics.schedule.overdueCount,
     lastUpdated: Number.isFinite(lastUpdatedMs) ? new Date(lastUpdatedMs).toISOString() : null,
+  };
+}
+
+/** The figures the daily history keeps, and "since last week" compares. */
+export function headlineFigures(metrics: ProjectMetrics): HeadlineFigures {
+  const { earnedValue: ev } = metrics;
+  return {
+    rag: metrics.health.rag,
+    criteria: metrics.health.criteria,
+    progress: metrics.progress.progress.value,
+    bac: ev.bac.value,
+    pv: ev.pv.value,
+    ev: ev.ev.value,
+    ac: ev.ac.value,
+    spi: ev.spi.value,
+    cpi: ev.cpi.value,
+    eac: ev.eac.byCpi.value,
+    overdueCount: metrics.schedule.overdueCount,
+    wip: metrics.flow.wip,
+    forecastP85: metrics.schedule.forecast?.p85 ?? null,
   };
 }

@@ -83,10 +83,17 @@ export interface PortfolioPageResolvers {
   'sync/refresh': { payload: Record<string, never>; data: SyncProgress };
   /** A round's progress, counting only the projects the viewer may browse. */
   'sync/progress': { payload: SyncProgressRequest; data: SyncProgress };
+  /** The drill-down of a row: the project health view. */
+  'project/health': { payload: ProjectHealthRequest; data: ProjectHealthView };
+}
+
+/** The project health view: the project page (jira:projectPage) and the portfolio page's drill-down. */
+export interface ProjectPageResolvers {
+  'project/health': { payload: ProjectHealthRequest; data: ProjectHealthView };
 }
 
 /** Every function key the deployed app serves, across its surfaces. */
-export type ResolverDefinitions = PortfolioPageResolvers;
+export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers;
 
 export type ResolverKey = keyof ResolverDefinitions;
 export type PayloadOf<K extends ResolverKey> = ResolverDefinitions[K]['payload'];
@@ -199,6 +206,12 @@ export interface ForecastFinish {
   p85: string | null;
   /** Why there is no forecast (nothing done in the history window, nothing left). */
   reason: string | null;
+  /**
+   * How the trials spread: trials finishing in each week after the as-of day (`finishBy` is that week's
+   * last day), and those not finished within the 10 years simulated. Empty without a forecast.
+   */
+  outcomes: { finishBy: string; trials: number }[];
+  beyondTrials: number;
 }
 
 export interface ScheduleMetrics {
@@ -249,12 +262,21 @@ export interface RiskMetrics {
 }
 
 export type Rag = 'red' | 'amber' | 'green';
+/**
+ * A project's health: a RAG, or 'not set up' when a figure health needs (SPI, CPI) cannot be computed
+ * and no red or amber criterion holds: never green without the figures behind it.
+ */
+export type Health = Rag | 'not set up';
+export const HEALTHS: readonly Health[] = ['red', 'amber', 'not set up', 'green'];
 
 export interface HealthMetrics {
-  rag: Rag;
+  rag: Health;
   /** What the thresholds gave, before any manual override. */
-  computedRag: Rag;
-  /** The criteria that set the computed RAG, e.g. "SPI 0.72 < 0.80". Empty when green. */
+  computedRag: Health;
+  /**
+   * Why: the criteria that set a red or amber (e.g. "SPI 0.72 is below 0.80"), or for 'not set up'
+   * what cannot be computed and why. Empty when green.
+   */
   criteria: string[];
   override: { rag: Rag; comment: string; authorAccountId: string; at: string } | null;
 }
@@ -271,6 +293,27 @@ export interface ProjectMetrics {
   quality: QualityMetrics;
   risk: RiskMetrics;
   health: HealthMetrics;
+}
+
+/** One thing that happened to an item, for the activity list. */
+export interface ActivityEvent {
+  /** ISO 8601 instant. */
+  at: string;
+  key: string;
+  summary: string;
+  kind: 'created' | 'resolved' | 'status' | 'due date';
+  /** "In Progress → Done", "due 2026-05-01 → 2026-05-15", "created as Bug". */
+  detail: string;
+}
+
+/** The project's last days: counts per day (site time zone) and the newest events. */
+export interface ActivityMetrics {
+  fromDay: string;
+  toDay: string;
+  byDay: { day: string; created: number; resolved: number; statusMoves: number; dueDateChanges: number }[];
+  /** Newest first, at most 50; `totalEvents` counts them all. */
+  latest: ActivityEvent[];
+  totalEvents: number;
 }
 
 export interface PersonWorkload {
@@ -306,7 +349,7 @@ export interface PortfolioMetrics {
   /** From the sums, never an average of project indices. */
   spi: Figure;
   cpi: Figure;
-  byHealth: Record<Rag, number>;
+  byHealth: Record<Health, number>;
   benchmarks: ProjectBenchmark[];
 }
 
@@ -319,7 +362,9 @@ export interface ProjectMetricsSummary {
   asOf: string;
   progress: Omit<ProgressMetrics, 'byEpic'>;
   earnedValue: Omit<EarnedValueMetrics, 'workPackages' | 'unscheduledPackages' | 'dataProblems'> & { dataProblemCount: number };
-  schedule: Pick<ScheduleMetrics, 'overdueCount' | 'overdueShare' | 'totalSlipDays' | 'forecast'> & {
+  schedule: Pick<ScheduleMetrics, 'overdueCount' | 'overdueShare' | 'totalSlipDays'> & {
+    /** The forecast's dates and reason; the spread of its trials is in the project view. */
+    forecast: Omit<ForecastFinish, 'outcomes' | 'beyondTrials'> | null;
     /** Milestones at risk or overdue. */
     milestonesAtRisk: number;
   };
@@ -344,6 +389,8 @@ export interface PortfolioPageRow {
   /** Null until the project's first sync completes. */
   metrics: ProjectMetricsSummary | null;
   status: SnapshotStatus;
+  /** A week before the figures, to show what changed; null until the first sync completes. */
+  lastWeek: LastWeek | null;
 }
 
 export interface PortfolioPageRequest {
@@ -360,6 +407,39 @@ export interface PortfolioPage {
   sync: SyncProgress | null;
   /** Whether the site has synced at all: tells a page nobody has synced yet from one the viewer may see nothing of. */
   siteHasSynced: boolean;
+  /** The site currency (ISO 4217) once the PMO has set it; until then money is shown without a unit. */
+  currency: string | null;
+}
+
+/** A project's headline figures on one day: what the daily history keeps and "since last week" compares. */
+export interface HeadlineFigures {
+  rag: Health;
+  /** The criteria behind `rag` (what set red or amber, what is not set up). */
+  criteria: string[];
+  /** Done weight / total weight, 0..1. */
+  progress: number | null;
+  bac: number | null;
+  pv: number | null;
+  ev: number | null;
+  ac: number | null;
+  spi: number | null;
+  cpi: number | null;
+  /** EAC by CPI. */
+  eac: number | null;
+  overdueCount: number;
+  wip: number;
+  /** The forecast's P85 finish day; null without a forecast. */
+  forecastP85: string | null;
+}
+
+/**
+ * The figures of a week before the snapshot: the daily history's point of that day, or, before the
+ * history reaches back that far, computed from the synced data as of that instant (`reconstructed`).
+ */
+export interface LastWeek {
+  day: string;
+  figures: HeadlineFigures;
+  reconstructed: boolean;
 }
 
 /** One sync round: a job per project, counted as they finish. */
@@ -377,4 +457,66 @@ export interface SyncProgress {
 
 export interface SyncProgressRequest {
   roundId: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The project health view: one project's figures from what the sync stored, never Jira in bulk.
+
+export interface ProjectHealthRequest {
+  projectKey: string;
+}
+
+/** An item the view names (a risk, an overdue item, a work package), enough to list and open it. */
+export interface ItemRef {
+  key: string;
+  summary: string;
+  issueType: string;
+  statusCategory: 'new' | 'indeterminate' | 'done';
+  priority: string;
+  assignee: PersonRef | null;
+  dueDate: string | null;
+}
+
+/** A point of the trend: the daily history's, or computed from the synced data before the history began. */
+export interface TrendPoint {
+  day: string;
+  reconstructed: boolean;
+  rag: Health;
+  pv: number | null;
+  ev: number | null;
+  ac: number | null;
+  spi: number | null;
+  cpi: number | null;
+}
+
+export interface MilestoneForecast extends Milestone {
+  /** When its open items are done at the project's recent pace, as if the team worked on nothing else. */
+  forecast: Omit<ForecastFinish, 'outcomes' | 'beyondTrials'> | null;
+}
+
+/** A person of the project, with their open work across every project the viewer may browse. */
+export interface WorkloadRow extends PersonWorkload {
+  person: PersonRef;
+  /** More open remaining work than capacity over the workload window (load above 1). */
+  overAllocated: boolean;
+}
+
+export interface ProjectHealthView {
+  project: PortfolioProject;
+  status: SnapshotStatus;
+  /** Every metric, computed from the synced data at the snapshot's instant; null until the first sync. */
+  metrics: ProjectMetrics | null;
+  lastWeek: LastWeek | null;
+  /** Oldest first. */
+  trend: TrendPoint[];
+  milestones: MilestoneForecast[];
+  activity: ActivityMetrics | null;
+  /** The project's people, most loaded first. */
+  workload: WorkloadRow[];
+  /** The workload window and the capacity assumed for people without their own. */
+  workloadWeeks: number;
+  /** Every item the view names, by key. */
+  items: Record<string, ItemRef>;
+  /** The site currency (ISO 4217) once the PMO has set it; until then money is shown without a unit. */
+  currency: string | null;
 }

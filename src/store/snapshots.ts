@@ -10,7 +10,7 @@
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import type { EntityQueryBuilder } from '@forge/kvs/out/interfaces/entity-query';
-import type { PortfolioProject, ProjectMetricsSummary, Rag, SnapshotStatus } from '../shared/contract';
+import type { HeadlineFigures, Health, LastWeek, PortfolioProject, ProjectMetricsSummary, SnapshotStatus } from '../shared/contract';
 
 export const SNAPSHOT_ENTITY = 'project-snapshot';
 export const HISTORY_ENTITY = 'project-history';
@@ -26,10 +26,14 @@ export interface ProjectSnapshot {
   /** The portfolio's name, '' for none (an index partition cannot be null). */
   portfolio: string;
   /** RAG, or 'none' before the first metrics. */
-  health: Rag | 'none';
+  health: Health | 'none';
   row: PortfolioProject;
   metrics: ProjectMetricsSummary | null;
   status: SnapshotStatus;
+  /** A week before `metrics`; null until the first metrics (and on snapshots written before it was kept). */
+  lastWeek?: LastWeek | null;
+  /** Open remaining hours of each person with work in the project: the project view adds them up across projects. */
+  workload?: { accountId: string; openRemainingHours: number }[];
   /** The sync round that last wrote it, finished or failed. */
   roundId: string;
   updatedAtMs: number;
@@ -40,18 +44,13 @@ export interface HistoryPoint {
   projectKey: string;
   /** Days since 1970-01-01 (UTC). */
   day: number;
-  figures: {
-    rag: Rag;
-    progress: number | null;
-    bac: number | null;
-    pv: number | null;
-    ev: number | null;
-    ac: number | null;
-    spi: number | null;
-    cpi: number | null;
-    overdueCount: number;
-    wip: number;
-  };
+  figures: HeadlineFigures;
+}
+
+/** A point as stored: points written before criteria, EAC and the forecast were kept lack them. */
+function complete(point: HistoryPoint): HistoryPoint {
+  const figures: Partial<HeadlineFigures> = point.figures;
+  return { ...point, figures: { ...point.figures, criteria: figures.criteria ?? [], eac: figures.eac ?? null, forecastP85: figures.forecastP85 ?? null } };
 }
 
 const snapshots = () => kvs.entity<ProjectSnapshot>(SNAPSHOT_ENTITY);
@@ -109,6 +108,13 @@ export async function recordHistory(point: HistoryPoint): Promise<void> {
 }
 
 /** The project's points from `fromDay` on, oldest first. */
-export function readHistory(projectKey: string, fromDay: number): Promise<HistoryPoint[]> {
-  return allOf(() => history().query().index('by-project-day', { partition: [projectKey] }).where(WhereConditions.greaterThanEqualTo(fromDay)));
+export async function readHistory(projectKey: string, fromDay: number): Promise<HistoryPoint[]> {
+  const points = await allOf(() => history().query().index('by-project-day', { partition: [projectKey] }).where(WhereConditions.greaterThanEqualTo(fromDay)));
+  return points.map(complete);
+}
+
+/** The project's point of one day, if the history has it. */
+export async function readHistoryDay(projectKey: string, day: number): Promise<HistoryPoint | undefined> {
+  const point = await history().get(historyKey(projectKey, day));
+  return point ? complete(point) : undefined;
 }

@@ -7,16 +7,17 @@
  */
 import { mapWithConcurrency, type JiraClient } from '../jira/client';
 import { issueWorklogs } from '../jira/worklogs';
-import { computeProjectMetrics } from '../metrics';
+import { computeProjectMetrics, DEFAULT_PORTFOLIO_SETTINGS, workload } from '../metrics';
 import { dayOfInstant, type ProjectData, type WorkItem, type Worklog } from '../metrics/model';
 import type { ProjectSettings } from '../metrics/settings';
-import { portfolioRow, summarizeMetrics, type ProjectIdentity } from '../metrics/summary';
+import { headlineFigures, portfolioRow, summarizeMetrics, type ProjectIdentity } from '../metrics/summary';
 import type { ProjectMetrics } from '../shared/contract';
 import { loadProjectData, saveProjectData } from '../store/projectData';
 import { getSnapshot, recordHistory, setSnapshot, type ProjectSnapshot } from '../store/snapshots';
 import { deleteInboxEntries, readInbox, readIssueInbox } from '../store/syncRounds';
 import { getSyncState } from '../store/syncState';
 import { canonical, mergeItems } from './job';
+import { lastWeekOf } from './lastWeek';
 import { normalizeWorklog } from './normalize';
 
 export interface FinishOptions {
@@ -56,7 +57,7 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
   await deleteInboxEntries([...issueInbox, ...inbox].map((entry) => entry.key));
 
   const metrics = computeProjectMetrics(data, options.settings, options.nowMs, { forecast: true });
-  const sync = await getSyncState(project.key);
+  const [sync, lastWeek] = await Promise.all([getSyncState(project.key), lastWeekOf(data, options.settings, options.nowMs)]);
   await setSnapshot({
     projectKey: project.key,
     projectId: project.id,
@@ -69,26 +70,12 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
       syncedAt: sync.lastCompleteSyncMs === null ? null : new Date(sync.lastCompleteSyncMs).toISOString(),
       stale: null,
     },
+    lastWeek,
+    workload: workload([data], DEFAULT_PORTFOLIO_SETTINGS, options.nowMs).map(({ accountId, openRemainingHours }) => ({ accountId, openRemainingHours })),
     roundId: options.roundId,
     updatedAtMs: options.nowMs,
   });
-  const { earnedValue: ev } = metrics;
-  await recordHistory({
-    projectKey: project.key,
-    day: dayOfInstant(options.nowMs),
-    figures: {
-      rag: metrics.health.rag,
-      progress: metrics.progress.progress.value,
-      bac: ev.bac.value,
-      pv: ev.pv.value,
-      ev: ev.ev.value,
-      ac: ev.ac.value,
-      spi: ev.spi.value,
-      cpi: ev.cpi.value,
-      overdueCount: metrics.schedule.overdueCount,
-      wip: metrics.flow.wip,
-    },
-  });
+  await recordHistory({ projectKey: project.key, day: dayOfInstant(options.nowMs), figures: headlineFigures(metrics) });
   return { reconciled: unbalanced.length, inboxWorklogs: inbox.reduce((sum, entry) => sum + entry.value.worklogs.length, 0), metrics };
 }
 

@@ -21,7 +21,7 @@ import { editIssueRoute, getIssue } from './routes/issue';
 import { checkPermissions, myPermissions } from './routes/permissions';
 import { getProject, projectSearch, projectVersionsList, projectVersionsPage } from './routes/projects';
 import { approximateCount, removedSearchGet, removedSearchPost, searchJqlGet, searchJqlPost } from './routes/search';
-import { myself, userGroups } from './routes/users';
+import { myself, userGroups, usersBulk } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
 export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
@@ -33,6 +33,7 @@ export { DEFAULT_KNOBS } from './knobs';
 export const JIRA_ROUTES: readonly JiraRoute[] = [
   myself,
   userGroups,
+  usersBulk,
   projectSearch,
   getProject,
   projectVersionsPage,

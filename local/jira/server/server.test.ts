@@ -390,6 +390,28 @@ describe('permissions', () => {
   });
 });
 
+describe('GET /user/bulk', () => {
+  type Page = { values: { accountId: string; displayName: string }[]; total: number; isLast: boolean; startAt: number; maxResults: number };
+  it('answers the users asked for, in pages, leaving out unknown ids', async () => {
+    const ids = [USERS.bob.accountId, 'nobody', USERS.carol.accountId, USERS.bob.accountId];
+    const query = ids.map((id) => `accountId=${encodeURIComponent(id)}`).join('&');
+    const page = await specJson<Page>(await jira.fetchAs('carol', `/rest/api/3/user/bulk?${query}`), 'GET /rest/api/3/user/bulk');
+    expect(page.values.map((user) => user.accountId)).toEqual([USERS.bob.accountId, USERS.carol.accountId]);
+    expect(page).toMatchObject({ total: 2, isLast: true, startAt: 0 });
+    const first = await specJson<Page>(await jira.fetchAs('carol', `/rest/api/3/user/bulk?${query}&maxResults=1`), 'GET /rest/api/3/user/bulk');
+    expect(first).toMatchObject({ total: 2, isLast: false, maxResults: 1 });
+    expect(first.values).toHaveLength(1);
+  });
+
+  it('needs only access to Jira, and an accountId', async () => {
+    const anyone = await specJson<Page>(await jira.fetchAs('dave', `/rest/api/3/user/bulk?accountId=${USERS.bob.accountId}`), 'GET /rest/api/3/user/bulk');
+    expect(anyone.values.map((user) => user.displayName)).toEqual(['Bob Builder']);
+    const missing = await jira.fetchAs('carol', '/rest/api/3/user/bulk');
+    expect(missing.status).toBe(400);
+    await specJson(missing, 'GET /rest/api/3/user/bulk');
+  });
+});
+
 describe('unknown paths and methods', () => {
   it('answers 404 for an unknown path and 405 for a wrong method, in Jira’s error shape', async () => {
     const missing = await jira.fetchAs(null, '/rest/api/3/nothing-here');

@@ -38,6 +38,7 @@ const ENDPOINTS: [string, string][] = [
   ['post', '/rest/api/3/permissions/check'],
   ['get', '/rest/api/3/mypermissions'],
   ['get', '/rest/api/3/user/groups'],
+  ['get', '/rest/api/3/user/bulk'],
 ];
 
 /**

@@ -8,6 +8,7 @@ import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
 import type { PortfolioPageRequest, PortfolioPageResolvers, SyncProgressRequest } from '../../shared/contract';
 import { answered } from '../envelope';
+import { projectHealth } from '../project';
 import { surfaceResolver } from '../surface';
 import { readPortfolioPage } from './page';
 import { refreshNow, syncProgress } from './sync';
@@ -28,6 +29,7 @@ export const portfolioPage = surfaceResolver<PortfolioPageResolvers>({
   'portfolio/page': answered(pageRequestSchema, (payload, caller) => readPortfolioPage(jiraAsUser(), payload, caller.accountId)),
   'sync/refresh': answered(refreshRequestSchema, (_payload, caller) => refreshNow(jiraAsUser(), caller.accountId, Date.now())),
   'sync/progress': answered(progressRequestSchema, (payload, caller) => syncProgress(jiraAsUser(), payload.roundId, caller.accountId)),
+  'project/health': projectHealth,
 });
 
 export const handler = portfolioPage.handler;

@@ -26,11 +26,13 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
   const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: DEFAULT_PROJECT_SETTINGS.compliance }] : []));
   return {
     viewer: { accountId },
-    rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status })),
+    rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null })),
     portfolios: [...groupByPortfolio(computed, (entry) => entry.snapshot.row.portfolio?.name ?? null)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, computed),
     sync: latest ? latestProgress(latest, snapshots, browsable) : null,
     siteHasSynced: latest !== null || snapshots.length > 0,
+    // The settings store (with the PMO's currency) comes next; until then money has no unit.
+    currency: null,
   };
 }
 

@@ -1,8 +1,8 @@
-/** GET /myself and GET /user/groups. */
+/** GET /myself, GET /user/groups and GET /user/bulk. */
 import { z } from 'zod';
 import { findUserByAccountId } from '../access';
-import { badRequest, forbidden, notFound, ok, parseQuery, q, type JiraRequestContext, type JiraRoute } from '../http';
-import { userJson } from '../render';
+import { badRequest, forbidden, notFound, ok, parseQuery, q, requestSelf, type JiraRequestContext, type JiraRoute } from '../http';
+import { userDetailsJson, userJson } from '../render';
 
 function groupsOf(context: JiraRequestContext, accountId: string): { name: string; groupId: string; self: string }[] {
   const rows = context.db
@@ -44,5 +44,34 @@ export const userGroups: JiraRoute = {
     if (!context.access.hasGlobal('USER_PICKER')) throw forbidden('You do not have the permission to browse users and groups.');
     if (!findUserByAccountId(context.db, accountId)) throw notFound(`The user with account ID '${accountId}' does not exist.`);
     return ok(groupsOf(context, accountId));
+  },
+};
+
+const bulkQuery = z.object({
+  accountId: q.list(),
+  startAt: q.int().pipe(z.number().int().nonnegative()).optional(),
+  maxResults: q.int().pipe(z.number().int().positive()).optional(),
+});
+/** Jira Cloud answers at most this many users a page. */
+const BULK_MAX_RESULTS = 200;
+
+export const usersBulk: JiraRoute = {
+  method: 'GET',
+  path: '/rest/api/3/user/bulk',
+  handle(context) {
+    const { accountId: ids, startAt = 0, maxResults = 10 } = parseQuery(bulkQuery, context.req.query);
+    if (ids.length === 0) throw badRequest("The parameter 'accountId' is required.");
+    // "Permission to access Jira" is all it needs (the spec documents no 403). Unknown ids are left out, as Jira does; the rest in the order asked.
+    const users = [...new Set(ids)].map((id) => findUserByAccountId(context.db, id)).filter((user) => user !== undefined);
+    const size = Math.min(maxResults, BULK_MAX_RESULTS);
+    const page = users.slice(startAt, startAt + size);
+    return ok({
+      self: requestSelf(context),
+      maxResults: size,
+      startAt,
+      total: users.length,
+      isLast: startAt + page.length >= users.length,
+      values: page.map((user) => userDetailsJson(context.base, user)),
+    });
   },
 };
