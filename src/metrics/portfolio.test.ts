@@ -47,7 +47,7 @@ function project(key: string, given: Given = {}): PortfolioProject {
       dataProblems: [],
     },
     budget: [],
-    schedule: { overdueCount: 0, overdueShare: figure(0), overdueKeys: [], milestones: [], slippedItems: [], totalSlipDays: 0, forecast: null },
+    schedule: { overdueCount: 0, overdueShare: figure(0), overdueKeys: [], milestones: [], slippedItems: [], totalSlipDays: 0, forecast: null, target: null },
     flow: {
       weeklyThroughput: (given.weekly ?? []).map((done, index) => ({ weekStart: `2026-01-${String(5 + 7 * index).padStart(2, '0')}`, done })),
       cycleTimeDays: { p50: given.cycleP50 ?? notAvailable('nothing resolved yet'), p85: none },

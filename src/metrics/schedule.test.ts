@@ -232,3 +232,28 @@ describe('due-date slip', () => {
     expect(result.milestones).toEqual([]);
   });
 });
+
+describe('the target date the forecast is measured against', () => {
+  const versions = [
+    { id: '1', name: 'R1', releaseDay: day('2026-05-01'), released: true },
+    { id: '2', name: 'R2', releaseDay: day('2026-09-30'), released: false },
+    { id: '3', name: 'Someday', releaseDay: null, released: false },
+  ];
+  const items = [workItem('P-1', { dueDay: day('2026-12-24') }), workItem('P-2', { dueDay: day('2026-11-01') })];
+  const T = at('2026-06-01');
+
+  it('is the baseline finish when the project has one', () => {
+    expect(schedule(project(items, { versions }), settings({ baselineFinishDay: day('2026-10-15') }), T).target).toEqual({ day: '2026-10-15', source: 'baseline finish' });
+  });
+
+  it('else the latest release date of its versions', () => {
+    expect(schedule(project(items, { versions }), settings(), T).target).toEqual({ day: '2026-09-30', source: 'last release' });
+  });
+
+  it('else its latest due date, as it was at the as-of day; none without any', () => {
+    expect(schedule(project(items), settings(), T).target).toEqual({ day: '2026-12-24', source: 'latest due date' });
+    const moved = workItem('P-1', { createdMs: at('2026-01-01'), dueDay: day('2027-03-01'), dueDateChanges: [{ atMs: at('2026-07-01'), from: day('2026-08-01'), to: day('2027-03-01') }] });
+    expect(schedule(project([moved]), settings(), T).target).toEqual({ day: '2026-08-01', source: 'latest due date' });
+    expect(schedule(project([workItem('P-9')]), settings(), T).target).toBeNull();
+  });
+});

@@ -66,6 +66,7 @@ export function schedule(project: ProjectData, settings: ProjectSettings, asOfMs
   });
 
   return {
+    target: targetOf(project, settings, asOfMs),
     overdueCount: overdue.length,
     overdueShare: ratio(overdue.length, unresolved, 'no unresolved items'),
     overdueKeys: overdue.map(({ key }) => key),
@@ -74,4 +75,18 @@ export function schedule(project: ProjectData, settings: ProjectSettings, asOfMs
     totalSlipDays,
     forecast: forecast ?? null,
   };
+}
+
+/** The baseline finish, else the latest release date, else the latest due date of an item at T. */
+function targetOf(project: ProjectData, settings: ProjectSettings, asOfMs: number): ScheduleMetrics['target'] {
+  if (settings.baselineFinishDay !== null) return { day: isoDay(settings.baselineFinishDay), source: 'baseline finish' };
+  const releases = project.versions.flatMap((version) => (version.releaseDay === null ? [] : [version.releaseDay]));
+  if (releases.length > 0) return { day: isoDay(Math.max(...releases)), source: 'last release' };
+  let latest: DayNumber | null = null;
+  for (const item of project.items) {
+    if (!existedAt(item, asOfMs)) continue;
+    const due = dueDayAt(item, asOfMs);
+    if (due !== null && (latest === null || due > latest)) latest = due;
+  }
+  return latest === null ? null : { day: isoDay(latest), source: 'latest due date' };
 }

@@ -16,6 +16,7 @@ export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary
     progress: { doneWeight: progress.doneWeight, totalWeight: progress.totalWeight, progress: progress.progress },
     earnedValue: { ...earned, dataProblemCount: dataProblems.length },
     schedule: {
+      target: schedule.target,
       overdueCount: schedule.overdueCount,
       overdueShare: schedule.overdueShare,
       totalSlipDays: schedule.totalSlipDays,

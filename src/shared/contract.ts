@@ -225,6 +225,11 @@ export interface ScheduleMetrics {
   totalSlipDays: number;
   /** Null until computed: the forecast is a separate, heavier computation. */
   forecast: ForecastFinish | null;
+  /**
+   * The date the forecast is measured against: the baseline finish when the project has one, else the
+   * latest release date of its versions, else its latest due date; null when it has none of them.
+   */
+  target: { day: string; source: 'baseline finish' | 'last release' | 'latest due date' } | null;
 }
 
 export interface Percentiles {
@@ -362,7 +367,7 @@ export interface ProjectMetricsSummary {
   asOf: string;
   progress: Omit<ProgressMetrics, 'byEpic'>;
   earnedValue: Omit<EarnedValueMetrics, 'workPackages' | 'unscheduledPackages' | 'dataProblems'> & { dataProblemCount: number };
-  schedule: Pick<ScheduleMetrics, 'overdueCount' | 'overdueShare' | 'totalSlipDays'> & {
+  schedule: Pick<ScheduleMetrics, 'overdueCount' | 'overdueShare' | 'totalSlipDays' | 'target'> & {
     /** The forecast's dates and reason; the spread of its trials is in the project view. */
     forecast: Omit<ForecastFinish, 'outcomes' | 'beyondTrials'> | null;
     /** Milestones at risk or overdue. */
