@@ -1,0 +1,4 @@
+/// <reference types="react" />
+import { AnalyticsReactContextInterface } from './types';
+declare const AnalyticsNextContext: import("react").Context<AnalyticsReactContextInterface>;
+export default AnalyticsNextContext;

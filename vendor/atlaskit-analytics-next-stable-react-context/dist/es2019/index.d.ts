@@ -1,0 +1,3 @@
+import AnalyticsNextContext from './context';
+export default AnalyticsNextContext;
+export { AnalyticsReactContextInterface } from './types';

@@ -1,0 +1,4 @@
+export interface AnalyticsReactContextInterface {
+    getAtlaskitAnalyticsContext: () => any[];
+    getAtlaskitAnalyticsEventHandlers: () => any[];
+}
