@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'static/*/build/', 'coverage/', '.pmo-data/'] },
+  { ignores: ['vendor/**', 'node_modules/', 'static/*/build/', 'coverage/', '.pmo-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

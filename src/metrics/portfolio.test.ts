@@ -73,6 +73,9 @@ describe('portfolioMetrics: earned value sums', () => {
     expect(result).toMatchObject({ name: 'Digital', projectKeys: ['A', 'B'], bac: { value: 4000 }, pv: { value: 1000 }, ev: { value: 950 }, ac: { value: 1850 } });
     expect(result.spi.value).toBeCloseTo(0.95, 10);
     expect(result.cpi.value).toBeCloseTo(950 / 1850, 10);
+    // CV and EAC of the sums too, never of project figures.
+    expect(result.cv).toEqual({ value: 950 - 1850 });
+    expect(result.eac.value).toBeCloseTo(4000 / (950 / 1850), 6);
   });
 
   it('leaves a project without a budget out of the sums, but lists and counts it', () => {

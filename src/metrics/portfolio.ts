@@ -69,8 +69,9 @@ export function portfolioMetrics(name: string | null, projects: readonly Portfol
   if (summed === 0) {
     const reason = noSumsReason(projects);
     const missing = notAvailable(reason);
-    return { ...base, bac: missing, pv: missing, ev: missing, ac: missing, spi: missing, cpi: missing };
+    return { ...base, bac: missing, pv: missing, ev: missing, ac: missing, spi: missing, cpi: missing, cv: missing, eac: missing };
   }
+  const cpi = ratio(ev, ac, 'no cost recorded yet in the budgeted projects (AC is 0)');
   return {
     ...base,
     bac: figure(bac),
@@ -78,7 +79,10 @@ export function portfolioMetrics(name: string | null, projects: readonly Portfol
     ev: figure(ev),
     ac: figure(ac),
     spi: ratio(ev, pv, 'nothing planned yet in the budgeted projects (PV is 0)'),
-    cpi: ratio(ev, ac, 'no cost recorded yet in the budgeted projects (AC is 0)'),
+    cpi,
+    cv: figure(ev - ac),
+    // BAC / CPI of the sums, as for one project.
+    eac: cpi.value === null ? cpi : ratio(bac, cpi.value, 'nothing earned yet in the budgeted projects (EV is 0), so CPI is 0'),
   };
 }
 

@@ -354,6 +354,10 @@ export interface PortfolioMetrics {
   /** From the sums, never an average of project indices. */
   spi: Figure;
   cpi: Figure;
+  /** EV − AC of the sums. */
+  cv: Figure;
+  /** BAC / CPI of the sums. */
+  eac: Figure;
   byHealth: Record<Health, number>;
   benchmarks: ProjectBenchmark[];
 }
@@ -400,6 +404,20 @@ export interface PortfolioPageRow {
 
 export interface PortfolioPageRequest {
   filter?: PortfolioFilter;
+  /** Narrows the rows, and the totals with them, to what the viewer filters the page by. */
+  narrow?: PortfolioNarrowing;
+}
+
+/** Each list given keeps the rows matching one of its values; all given must match. */
+export interface PortfolioNarrowing {
+  /** Portfolio names; null is the projects without one. */
+  portfolios?: (string | null)[];
+  /** 'not synced' is the projects without figures yet. */
+  health?: (Health | 'not synced')[];
+  /** Lead account ids. */
+  leads?: string[];
+  /** In the project's key or name, any case. */
+  text?: string;
 }
 
 export interface PortfolioPage {
@@ -414,6 +432,10 @@ export interface PortfolioPage {
   siteHasSynced: boolean;
   /** The site currency (ISO 4217) once the PMO has set it; until then money is shown without a unit. */
   currency: string | null;
+  /** What the filters can choose from, over every project the viewer may browse (narrowed or not). */
+  choices: { portfolios: (string | null)[]; leads: PersonRef[] };
+  /** Rows before `narrow`: "12 of 40 projects". */
+  unnarrowedCount: number;
 }
 
 /** A project's headline figures on one day: what the daily history keeps and "since last week" compares. */

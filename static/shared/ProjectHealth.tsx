@@ -5,10 +5,9 @@
  */
 import type { ReactNode } from 'react';
 import { router } from '@forge/bridge';
-import Button from '@atlaskit/button/new';
+import Button from '@atlaskit/button/default/button';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { token } from '@atlaskit/tokens';
@@ -16,7 +15,7 @@ import type { BudgetVariance, HeadlineFigures, ItemRef, LastWeek, MilestoneForec
 import { ForecastHistogram, ThroughputChart, TrendChart } from './charts';
 import type { DefinedFigure } from './definitions';
 import { formatAgo, formatChange, formatDateTime, formatDay, formatNumber, type FigureKind } from './format';
-import { Defined, Failure, FigureValue, HealthLozenge, healthReason, SimpleTable, type Column } from './ui';
+import { Defined, Failure, FigureValue, HealthLozenge, healthReason, Notice, SimpleTable } from './ui';
 import { shownData, useResolver } from './useResolver';
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
@@ -101,13 +100,13 @@ function EarnedValue({ view, metrics }: { view: ProjectHealthView; metrics: Proj
         ]}
       />
       {metrics.earnedValue.dataProblems.length > 0 ? (
-        <SectionMessage appearance="warning" title="Budget data that does not add up" testId="data-problems">
+        <Notice appearance="warning" title="Budget data that does not add up" testId="data-problems">
           <ul>
             {metrics.earnedValue.dataProblems.map((problem) => (
               <li key={problem}>{problem}</li>
             ))}
           </ul>
-        </SectionMessage>
+        </Notice>
       ) : null}
       <TrendChart
         title="PV, EV and AC over time"
@@ -441,17 +440,17 @@ export function ProjectHealthContent({ view }: { view: ProjectHealthView }) {
           {status.computedAt ? `Figures computed ${formatDateTime(status.computedAt)} (${formatAgo(status.computedAt, new Date())})` : 'No figures yet'}
         </Text>
         {status.stale ? (
-          <SectionMessage appearance="warning" title="These figures are stale" testId="project-stale">
+          <Notice appearance="warning" title="These figures are stale" testId="project-stale">
             <Text as="p">
               Since {formatDateTime(status.stale.since)} the sync of this project has failed: {status.stale.reason}. The figures shown are the last good ones.
             </Text>
-          </SectionMessage>
+          </Notice>
         ) : null}
       </Stack>
       {metrics === null ? (
-        <SectionMessage appearance="information" title="Not synced yet" testId="project-not-synced">
+        <Notice appearance="information" title="Not synced yet" testId="project-not-synced">
           <Text as="p">This project’s first sync has not finished. Its figures appear as soon as it has.</Text>
-        </SectionMessage>
+        </Notice>
       ) : (
         <>
           <SinceLastWeek lastWeek={view.lastWeek} metrics={metrics} currency={view.currency} />

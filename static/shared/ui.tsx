@@ -1,16 +1,15 @@
 /** Small pieces every surface shows alike: health lozenges, defined labels, figures with their reason, errors. */
-import type { ReactNode } from 'react';
-import Button from '@atlaskit/button/new';
+import { useId, type ReactNode } from 'react';
+import Button from '@atlaskit/button/default/button';
 import Lozenge from '@atlaskit/lozenge';
-import SectionMessage from '@atlaskit/section-message';
-import Tooltip from '@atlaskit/tooltip';
-import { Text } from '@atlaskit/primitives';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { token } from '@atlaskit/tokens';
 import type { Figure, Health, HealthMetrics } from '@pmo/contract';
 import type { ResolverCallError } from './api';
 import { DEFINITIONS, type DefinedFigure } from './definitions';
 import { errorText } from './errorText';
 import { formatFigure, type FigureKind } from './format';
+import './ui.css';
 
 /** Jira's lozenge appearances for health: red is removed, amber moved, green success, not set up default. */
 export const HEALTH_APPEARANCE: Record<Health, 'removed' | 'moved' | 'success' | 'default'> = {
@@ -37,17 +36,25 @@ export function healthReason(health: HealthMetrics): string {
   return 'SPI and CPI are known and every threshold is met';
 }
 
+/**
+ * Text with a hint (a definition, the reason a figure is missing) shown on hover and on keyboard focus,
+ * and read out by screen readers as the element's description. Plain CSS, no popup library.
+ */
+export function Hinted({ hint, children, testId, label }: { hint: string; children: ReactNode; testId?: string; label?: string }) {
+  const id = useId();
+  return (
+    <span className="pmo-hint" tabIndex={0} aria-describedby={id} aria-label={label} data-testid={testId}>
+      {children}
+      <span className="pmo-hint__text" role="tooltip" id={id}>
+        {hint}
+      </span>
+    </span>
+  );
+}
+
 /** A label whose definition shows on hover and on keyboard focus. */
 export function Defined({ figure, children }: { figure: DefinedFigure; children: ReactNode }) {
-  return (
-    <Tooltip content={DEFINITIONS[figure]} position="top">
-      {(props) => (
-        <span {...props} tabIndex={0}>
-          {children}
-        </span>
-      )}
-    </Tooltip>
-  );
+  return <Hinted hint={DEFINITIONS[figure]}>{children}</Hinted>;
 }
 
 /** A figure's number, or a dash whose reason shows on hover and is read out by screen readers. */
@@ -55,23 +62,39 @@ export function FigureValue({ figure, kind, currency = null, testId }: { figure:
   const shown = formatFigure(figure, kind, currency);
   if (shown.reason === null) return <span data-testid={testId}>{shown.text}</span>;
   return (
-    <Tooltip content={shown.reason}>
-      {(props) => (
-        <span {...props} tabIndex={0} data-testid={testId} aria-label={`not available: ${shown.reason}`}>
-          {shown.text}
-        </span>
-      )}
-    </Tooltip>
+    <Hinted hint={shown.reason} testId={testId} label={`not available: ${shown.reason}`}>
+      {shown.text}
+    </Hinted>
+  );
+}
+
+const NOTICE_COLOURS = {
+  error: { background: 'color.background.danger', border: 'color.border.danger' },
+  warning: { background: 'color.background.warning', border: 'color.border.warning' },
+  information: { background: 'color.background.information', border: 'color.border.information' },
+} as const;
+
+/** A message box in the theme's colours (lighter than Atlaskit's section message, which brings a popup library). */
+export function Notice({ appearance, title, children, actions, testId }: { appearance: keyof typeof NOTICE_COLOURS; title: string; children?: ReactNode; actions?: ReactNode; testId?: string }) {
+  const colours = NOTICE_COLOURS[appearance];
+  return (
+    <Box testId={testId} padding="space.200" backgroundColor={colours.background} style={{ borderLeft: `4px solid ${token(colours.border)}`, borderRadius: 3 }} role={appearance === 'error' ? 'alert' : 'status'}>
+      <Stack space="space.100">
+        <Text weight="bold">{title}</Text>
+        {children}
+        {actions ? <Inline space="space.100">{actions}</Inline> : null}
+      </Stack>
+    </Box>
   );
 }
 
 export function Failure({ error, onRetry, testId, retryLabel = 'Try again' }: { error: ResolverCallError; onRetry?: () => void; testId: string; retryLabel?: string }) {
   const text = errorText(error.code);
   return (
-    <SectionMessage appearance="error" title={text.title} testId={testId} actions={onRetry ? [<Button key="retry" onClick={onRetry}>{retryLabel}</Button>] : []}>
+    <Notice appearance="error" title={text.title} testId={testId} actions={onRetry ? <Button onClick={onRetry}>{retryLabel}</Button> : undefined}>
       <Text as="p">{error.message}</Text>
       <Text as="p">{text.advice}</Text>
-    </SectionMessage>
+    </Notice>
   );
 }
 

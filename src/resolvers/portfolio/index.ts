@@ -19,7 +19,14 @@ export const filterSchema = z.discriminatedUnion('scope', [
   z.strictObject({ scope: z.literal('portfolio'), portfolioName: z.string().trim().min(1).max(255) }),
 ]);
 
-export const pageRequestSchema: z.ZodType<PortfolioPageRequest> = z.strictObject({ filter: filterSchema.optional() });
+const narrowSchema = z.strictObject({
+  portfolios: z.array(z.string().trim().min(1).max(255).nullable()).max(1000).optional(),
+  health: z.array(z.enum(['red', 'amber', 'not set up', 'green', 'not synced'])).max(5).optional(),
+  leads: z.array(z.string().min(1).max(128)).max(1000).optional(),
+  text: z.string().max(200).optional(),
+});
+
+export const pageRequestSchema: z.ZodType<PortfolioPageRequest> = z.strictObject({ filter: filterSchema.optional(), narrow: narrowSchema.optional() });
 const refreshRequestSchema: z.ZodType<Record<string, never>> = z.strictObject({});
 const progressRequestSchema: z.ZodType<SyncProgressRequest> = z.strictObject({
   roundId: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{8}$/, 'a sync round id'),

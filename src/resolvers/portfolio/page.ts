@@ -7,7 +7,7 @@ import type { JiraClient } from '../../jira/client';
 import { browsableProjectIds } from '../../jira/permissions';
 import { groupByPortfolio, portfolioMetrics } from '../../metrics/portfolio';
 import { DEFAULT_PROJECT_SETTINGS } from '../../metrics/settings';
-import type { PortfolioFilter, PortfolioPage, PortfolioPageRequest, SyncProgress } from '../../shared/contract';
+import type { PersonRef, PortfolioFilter, PortfolioNarrowing, PortfolioPage, PortfolioPageRequest, SyncProgress } from '../../shared/contract';
 import { listSnapshots, type ProjectSnapshot } from '../../store/snapshots';
 import { getLatestRound, type LatestRound } from '../../store/syncRounds';
 import { ResolverFailure } from '../envelope';
@@ -18,10 +18,11 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
   // in one check over the snapshots' projects and the latest round's (some may have no snapshot yet).
   const candidates = [...snapshots.map((snapshot) => snapshot.projectId), ...(latest?.projectIds ?? [])];
   const browsable = candidates.length === 0 ? new Set<string>() : await browsableProjectIds(client, candidates);
-  const visible = selectSnapshots(
+  const selected = selectSnapshots(
     snapshots.filter((snapshot) => browsable.has(snapshot.projectId)),
     request.filter ?? { scope: 'all' },
   );
+  const visible = request.narrow ? selected.filter(matches(request.narrow)) : selected;
 
   const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: DEFAULT_PROJECT_SETTINGS.compliance }] : []));
   return {
@@ -33,6 +34,8 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
     siteHasSynced: latest !== null || snapshots.length > 0,
     // The settings store (with the PMO's currency) comes next; until then money has no unit.
     currency: null,
+    choices: choicesOf(selected),
+    unnarrowedCount: selected.length,
   };
 }
 
@@ -74,4 +77,24 @@ function selectSnapshots(snapshots: ProjectSnapshot[], filter: PortfolioFilter):
       return match;
     }
   }
+}
+
+function matches(narrow: PortfolioNarrowing): (snapshot: ProjectSnapshot) => boolean {
+  const text = narrow.text?.trim().toLowerCase() ?? '';
+  return (snapshot) => {
+    const { row } = snapshot;
+    if (narrow.portfolios && !narrow.portfolios.includes(row.portfolio?.name ?? null)) return false;
+    if (narrow.health && !narrow.health.includes(snapshot.metrics ? snapshot.metrics.health.rag : 'not synced')) return false;
+    if (narrow.leads && !narrow.leads.includes(row.lead?.accountId ?? '')) return false;
+    if (text !== '' && !row.key.toLowerCase().includes(text) && !row.name.toLowerCase().includes(text)) return false;
+    return true;
+  };
+}
+
+/** The portfolios and leads of the viewer's projects, sorted by name (no portfolio last). */
+function choicesOf(snapshots: readonly ProjectSnapshot[]): PortfolioPage['choices'] {
+  const portfolios = [...new Set(snapshots.map((snapshot) => snapshot.row.portfolio?.name ?? null))].sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
+  const leads = new Map<string, PersonRef>();
+  for (const { row } of snapshots) if (row.lead) leads.set(row.lead.accountId, row.lead);
+  return { portfolios, leads: [...leads.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
 }

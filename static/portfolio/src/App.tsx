@@ -1,45 +1,54 @@
-import { useEffect, useMemo, useState } from 'react';
-import Button from '@atlaskit/button/new';
+/**
+ * The portfolio page: every project the viewer may browse, to run the weekly review from. Filters narrow
+ * the rows and the totals (on the server, one source of figures); columns and order are the viewer's;
+ * all three survive a reload. A row opens the project's health view.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { router, view } from '@forge/bridge';
+import Button from '@atlaskit/button/default/button';
+import DropdownMenu, { DropdownItemCheckbox, DropdownItemCheckboxGroup } from '@atlaskit/dropdown-menu';
 import EmptyState from '@atlaskit/empty-state';
 import Heading from '@atlaskit/heading';
-import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
+import Textfield from '@atlaskit/textfield';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
-import type { PortfolioPage, PortfolioPageRow } from '@pmo/contract';
-import type { ResolverCallError } from '../../shared/api';
-import { errorText } from '../../shared/errorText';
+import { token } from '@atlaskit/tokens';
+import type { Health, PortfolioNarrowing, PortfolioPage, PortfolioPageRow } from '@pmo/contract';
 import { formatDateTime } from '../../shared/format';
+import { Failure } from '../../shared/ui';
 import { shownData, useResolver } from '../../shared/useResolver';
-import { PortfolioTable } from './PortfolioTable';
-import { PortfolioTotals } from './PortfolioTotals';
+import { COLUMNS } from './columns';
+import { download, portfolioCsv } from './exportCsv';
+import { NO_PORTFOLIO, PortfolioTable, type SortOrder } from './PortfolioTable';
+import { loadViewSettings, saveViewSettings, type ViewSettings } from './viewSettings';
 import { useSyncRound, type SyncRound, type SyncView } from './useSyncRound';
 
-const ALL = '';
-const NO_PORTFOLIO = 'No portfolio';
-type PortfolioOption = { label: string; value: string };
-
-function Failure({ error, onRetry, testId, retryLabel = 'Try again' }: { error: ResolverCallError; onRetry: () => void; testId: string; retryLabel?: string }) {
-  return (
-    <SectionMessage appearance="error" title={errorText(error.code).title} testId={testId} actions={[<Button key="retry" onClick={onRetry}>{retryLabel}</Button>]}>
-      <Text as="p">{error.message}</Text>
-      <Text as="p">{errorText(error.code).advice}</Text>
-    </SectionMessage>
-  );
-}
+type Option<T> = { label: string; value: T };
+const HEALTH_OPTIONS: Option<Health | 'not synced'>[] = [
+  { label: 'Red', value: 'red' },
+  { label: 'Amber', value: 'amber' },
+  { label: 'Not set up', value: 'not set up' },
+  { label: 'Green', value: 'green' },
+  { label: 'Not synced yet', value: 'not synced' },
+];
+/** The project page module of manifest.yml: the project health view. */
+const PROJECT_PAGE_MODULE = 'pmo-project-health';
+/** While a round runs, the page is read again at most this often, so rows appear as their snapshots are written. */
+const RELOAD_WHILE_SYNCING_MS = 3000;
 
 const projects = (count: number) => `${count} ${count === 1 ? 'project' : 'projects'}`;
 
 /** "Refreshing: 3 of 12 projects", while a round runs and until the page shows its figures. */
-function progressText(view: SyncView): string | null {
-  switch (view.phase) {
+function progressText(syncView: SyncView): string | null {
+  switch (syncView.phase) {
     case 'starting':
       return 'Refreshing: queuing a sync of your projects…';
     case 'running':
     case 'reloading': {
-      const { done, total, failed } = view.progress;
+      const { done, total, failed } = syncView.progress;
       const failures = failed > 0 ? ` · ${failed} failed` : '';
-      const reading = view.phase === 'reloading' ? ' · reading the new figures…' : '';
+      const reading = syncView.phase === 'reloading' ? ' · reading the new figures…' : '';
       return `Refreshing: ${done} of ${projects(total)}${failures}${reading}`;
     }
     default:
@@ -91,7 +100,7 @@ function RefreshButton({ sync }: { sync: SyncRound }) {
 function EmptyPortfolio({ page, sync }: { page: PortfolioPage; sync: SyncRound }) {
   const syncing = sync.busy || (page.sync !== null && !page.sync.finished);
   const [header, description] = syncing
-    ? ['Your projects are being synced', 'PMO Portfolio is reading your Jira projects. Their figures appear here as soon as the sync has finished.']
+    ? ['Your projects are being synced', 'PMO Portfolio is reading your Jira projects. Each appears here as soon as its figures are computed.']
     : !page.siteHasSynced
       ? ['No project has been synced yet', 'PMO Portfolio reads Jira in the background and keeps the figures of every project. Refresh now to read the projects you may browse.']
       : [
@@ -99,6 +108,21 @@ function EmptyPortfolio({ page, sync }: { page: PortfolioPage; sync: SyncRound }
           'No project you may browse in Jira has been synced yet. Refresh now to read projects added since the last sync, or ask a Jira administrator for access.',
         ];
   return <EmptyState testId="portfolio-empty" header={header} description={description} primaryAction={<RefreshButton sync={sync} />} />;
+}
+
+/** Placeholder rows while the first answer is on its way. */
+function LoadingRows() {
+  return (
+    <Stack space="space.100" testId="portfolio-loading">
+      <Inline space="space.100" alignBlock="center">
+        <Spinner size="small" label="Loading" />
+        <Text>Loading the portfolio…</Text>
+      </Inline>
+      {Array.from({ length: 6 }, (_, index) => (
+        <div key={index} aria-hidden style={{ height: 28, borderRadius: 3, background: token('color.skeleton') }} />
+      ))}
+    </Stack>
+  );
 }
 
 /** The oldest computedAt of the rows in view: every figure shown is at least this fresh. */
@@ -110,12 +134,31 @@ function oldestComputedAt(rows: PortfolioPageRow[]): string | null {
   return oldest;
 }
 
-export function App() {
-  const pageCall = useResolver('portfolio/page', {});
+function narrowingOf(settings: ViewSettings): PortfolioNarrowing {
+  const narrow: PortfolioNarrowing = {};
+  if (settings.portfolios.length > 0) narrow.portfolios = settings.portfolios;
+  if (settings.health.length > 0) narrow.health = settings.health;
+  if (settings.leads.length > 0) narrow.leads = settings.leads;
+  if (settings.text.trim() !== '') narrow.text = settings.text.trim();
+  return narrow;
+}
+
+function Portfolio({ accountId }: { accountId: string }) {
+  const [settings, setSettings] = useState<ViewSettings>(() => loadViewSettings(accountId));
+  // Typing narrows after a pause, not at every key.
+  const [typed, setTyped] = useState(settings.text);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettings((current) => (current.text === typed ? current : { ...current, text: typed })), 300);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  useEffect(() => saveViewSettings(accountId, settings), [accountId, settings]);
+  const update = (patch: Partial<ViewSettings>) => setSettings((current) => ({ ...current, ...patch }));
+
+  const narrow = narrowingOf(settings);
+  const pageCall = useResolver('portfolio/page', Object.keys(narrow).length > 0 ? { narrow } : {});
   const sync = useSyncRound(pageCall.reload);
-  const [chosen, setPortfolio] = useState<string>(ALL);
   const page = shownData(pageCall.state);
-  // "Last updated 3 days ago" is measured from when the page was read.
+  // "3 days ago" is measured from when the page was read.
   const now = useMemo(() => (page ? new Date() : null), [page]);
 
   // A round that was running when the page was read (the hourly sync, someone else's Refresh now): follow it too.
@@ -125,70 +168,167 @@ export function App() {
     if (pageSync && !pageSync.finished) follow(pageSync);
   }, [pageSync, follow]);
 
-  const options = useMemo<PortfolioOption[]>(() => {
-    const names = new Set((page?.rows ?? []).map((row) => row.project.portfolio?.name ?? NO_PORTFOLIO));
-    return [{ label: 'All portfolios', value: ALL }, ...[...names].sort().map((name) => ({ label: name, value: name }))];
-  }, [page]);
+  // While a round runs, read the page again as projects finish: rows appear as their snapshots are written.
+  const done = sync.view.phase === 'running' ? sync.view.progress.done : null;
+  const lastRead = useRef(0);
+  const { reload } = pageCall;
+  useEffect(() => {
+    if (done === null || done === 0) return;
+    const wait = Math.max(0, lastRead.current + RELOAD_WHILE_SYNCING_MS - Date.now());
+    const timer = setTimeout(() => {
+      lastRead.current = Date.now();
+      void reload();
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [done, reload]);
 
-  // A portfolio no longer in the answer (its last project gone) falls back to all.
-  const portfolio = options.some((option) => option.value === chosen) ? chosen : ALL;
   const rows = page?.rows ?? [];
-  const shown = rows.filter((row) => portfolio === ALL || (row.project.portfolio?.name ?? NO_PORTFOLIO) === portfolio);
-  const totals = portfolio === ALL ? page?.total : page?.portfolios.find((candidate) => (candidate.name ?? NO_PORTFOLIO) === portfolio);
-  const oldest = oldestComputedAt(shown);
-  const staleCount = shown.filter((row) => row.status.stale).length;
-  const notSyncedCount = shown.filter((row) => row.metrics === null).length;
-  const empty = page !== null && rows.length === 0;
+  const empty = page !== null && page.unnarrowedCount === 0;
+  const portfolioOptions: Option<string | null>[] = (page?.choices.portfolios ?? []).map((name) => ({ label: name ?? NO_PORTFOLIO, value: name }));
+  const leadOptions: Option<string>[] = (page?.choices.leads ?? []).map((lead) => ({ label: lead.displayName, value: lead.accountId }));
+  const context = now ? { now, currency: page?.currency ?? null } : null;
+  const oldest = oldestComputedAt(rows);
+  const staleCount = rows.filter((row) => row.status.stale).length;
+  const notSyncedCount = rows.filter((row) => row.metrics === null).length;
+  // The drill-down is the project's own health page, as Jira opens it.
+  const openProject = (projectKey: string) => void router.navigate({ target: 'module', moduleKey: PROJECT_PAGE_MODULE, projectKey });
+  const exportCsv = () => {
+    if (!page || !context) return;
+    download(portfolioCsv(rows, settings.columns, settings.order, page.portfolios, page.total, context), `pmo-portfolio-${new Date().toISOString().slice(0, 10)}.csv`);
+  };
 
   return (
-    <Box padding="space.300">
-      <Stack space="space.200">
-        <Inline spread="space-between" alignBlock="center">
-          <Heading size="large">PMO Portfolio</Heading>
-          {empty ? null : (
-            <Inline space="space.100" alignBlock="center">
-              <Box testId="portfolio-filter">
-                <Select<PortfolioOption>
-                  inputId="portfolio-filter-input"
-                  aria-label="Portfolio"
-                  options={options}
-                  value={options.find((option) => option.value === portfolio) ?? options[0]}
-                  onChange={(option) => setPortfolio(option?.value ?? ALL)}
-                  isSearchable={false}
-                />
-              </Box>
-              <RefreshButton sync={sync} />
-            </Inline>
-          )}
-        </Inline>
-
-        <SyncStatus sync={sync} />
-        {sync.error ? <Failure error={sync.error} onRetry={sync.refresh} testId="sync-error" /> : null}
-        {pageCall.state.status === 'failed' ? <Failure error={pageCall.state.error} onRetry={() => void pageCall.reload()} testId="portfolio-error" /> : null}
-
-        {pageCall.state.status === 'loading' && !page ? (
-          <Inline space="space.100" alignBlock="center" testId="portfolio-loading">
-            <Spinner size="medium" label="Loading" />
-            <Text>Loading the portfolio…</Text>
+    <Stack space="space.200">
+      <Inline spread="space-between" alignBlock="center">
+        <Heading size="large">PMO Portfolio</Heading>
+        {empty ? null : (
+          <Inline space="space.100" alignBlock="center">
+            <Button testId="export-csv" onClick={exportCsv} isDisabled={!page || rows.length === 0}>
+              Export CSV
+            </Button>
+            <DropdownMenu trigger="Columns" testId="column-picker" shouldRenderToParent>
+              <DropdownItemCheckboxGroup id="columns" title="Columns shown">
+                {COLUMNS.filter((column) => column.id !== 'project').map((column) => (
+                  <DropdownItemCheckbox
+                    key={column.id}
+                    id={column.id}
+                    testId={`column-choice-${column.id}`}
+                    isSelected={settings.columns.includes(column.id)}
+                    onClick={() =>
+                      update({ columns: settings.columns.includes(column.id) ? settings.columns.filter((id) => id !== column.id) : [...settings.columns, column.id] })
+                    }
+                  >
+                    {column.label}
+                  </DropdownItemCheckbox>
+                ))}
+              </DropdownItemCheckboxGroup>
+            </DropdownMenu>
+            <RefreshButton sync={sync} />
           </Inline>
-        ) : null}
+        )}
+      </Inline>
 
-        {page && empty ? <EmptyPortfolio page={page} sync={sync} /> : null}
+      {empty ? null : (
+        <Inline space="space.100" alignBlock="end" shouldWrap testId="filters">
+          <Box testId="filter-text">
+            <Textfield aria-label="Find a project by key or name" placeholder="Find a project" value={typed} onChange={(event) => setTyped(event.currentTarget.value)} width={200} />
+          </Box>
+          <Box testId="filter-portfolio">
+            <Select<Option<string | null>, true>
+              inputId="filter-portfolio-input"
+              aria-label="Portfolios"
+              placeholder="All portfolios"
+              isMulti
+              options={portfolioOptions}
+              value={portfolioOptions.filter((option) => settings.portfolios.includes(option.value))}
+              onChange={(chosen) => update({ portfolios: chosen.map((option) => option.value) })}
+            />
+          </Box>
+          <Box testId="filter-health">
+            <Select<Option<Health | 'not synced'>, true>
+              inputId="filter-health-input"
+              aria-label="Health"
+              placeholder="Any health"
+              isMulti
+              options={HEALTH_OPTIONS}
+              value={HEALTH_OPTIONS.filter((option) => settings.health.includes(option.value))}
+              onChange={(chosen) => update({ health: chosen.map((option) => option.value) })}
+            />
+          </Box>
+          <Box testId="filter-lead">
+            <Select<Option<string>, true>
+              inputId="filter-lead-input"
+              aria-label="Leads"
+              placeholder="Any lead"
+              isMulti
+              options={leadOptions}
+              value={leadOptions.filter((option) => settings.leads.includes(option.value))}
+              onChange={(chosen) => update({ leads: chosen.map((option) => option.value) })}
+            />
+          </Box>
+          {Object.keys(narrow).length > 0 ? (
+            <Button
+              appearance="subtle"
+              testId="clear-filters"
+              onClick={() => {
+                setTyped('');
+                update({ portfolios: [], health: [], leads: [], text: '' });
+              }}
+            >
+              Clear filters
+            </Button>
+          ) : null}
+        </Inline>
+      )}
 
-        {page && now && !empty ? (
-          <>
-            <Text testId="portfolio-summary" color="color.text.subtle">
-              {pageCall.state.status === 'failed' ? 'Showing the last figures read. ' : ''}
-              {shown.length} of {projects(rows.length)} · figures computed{' '}
-              <span title="When the oldest figures in view were computed">{oldest ? formatDateTime(oldest) : 'not yet'}</span>
-              {staleCount > 0 ? ` · ${staleCount} stale` : ''}
-              {notSyncedCount > 0 ? ` · ${notSyncedCount} not synced yet` : ''}
-            </Text>
-            {totals ? <PortfolioTotals portfolio={totals} /> : null}
-            <PortfolioTable rows={shown} isLoading={pageCall.state.status === 'loading'} now={now} />
-          </>
-        ) : null}
-      </Stack>
-    </Box>
+      <SyncStatus sync={sync} />
+      {sync.error ? <Failure error={sync.error} onRetry={sync.refresh} testId="sync-error" /> : null}
+      {pageCall.state.status === 'failed' ? <Failure error={pageCall.state.error} onRetry={() => void pageCall.reload()} testId="portfolio-error" /> : null}
+
+      {pageCall.state.status === 'loading' && !page ? <LoadingRows /> : null}
+      {page && empty ? <EmptyPortfolio page={page} sync={sync} /> : null}
+
+      {page && context && !empty ? (
+        <>
+          <Text testId="portfolio-summary" color="color.text.subtle">
+            {pageCall.state.status === 'failed' ? 'Showing the last figures read. ' : ''}
+            {rows.length} of {projects(page.unnarrowedCount)} · figures computed{' '}
+            <span title="When the oldest figures in view were computed">{oldest ? formatDateTime(oldest) : 'not yet'}</span>
+            {staleCount > 0 ? ` · ${staleCount} stale` : ''}
+            {notSyncedCount > 0 ? ` · ${notSyncedCount} not synced yet` : ''}
+            {page.currency === null ? ' · money in the site currency (not set up yet)' : ''}
+          </Text>
+          <PortfolioTable
+            rows={rows}
+            columns={settings.columns}
+            order={settings.order}
+            onSort={(order: SortOrder) => update({ order })}
+            portfolios={page.portfolios}
+            total={page.total}
+            context={context}
+            onOpen={openProject}
+            isLoading={pageCall.state.status === 'loading'}
+          />
+        </>
+      ) : null}
+    </Stack>
   );
 }
+
+export function App() {
+  const [accountId, setAccountId] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    view
+      .getContext()
+      .then((context) => setAccountId(context.accountId ?? ''))
+      .catch((error: unknown) => setFailed(error instanceof Error ? error.message : String(error)));
+  }, []);
+  const content = useCallback(() => {
+    if (failed) return <Text testId="context-error">The page could not start: {failed}</Text>;
+    if (accountId === null) return <LoadingRows />;
+    return <Portfolio accountId={accountId} />;
+  }, [accountId, failed]);
+  return <Box padding="space.300">{content()}</Box>;
+}
+
