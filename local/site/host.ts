@@ -311,6 +311,10 @@ export function createHostRouter(options: HostOptions): express.Router {
       response.status(400).json({ message: 'The submit call named no page context.' });
       return;
     }
+    if (nestedDeeperThan(body.data.payload, BRIDGE_MAX_DEPTH)) {
+      response.status(400).json({ message: `The submitted value is nested more than ${BRIDGE_MAX_DEPTH} levels deep: the bridge cannot carry it.` });
+      return;
+    }
     const user = requireUser(request, response);
     if (!user) return;
     const rendered = requireContext(body.data.context, user, response);
