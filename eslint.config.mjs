@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['static/**/*.{ts,tsx}', 'e2e/fixtures/**/*.{ts,tsx}', 'local/host/public/**/*.js'],
+    files: ['static/**/*.{ts,tsx}', 'e2e/fixtures/**/*.{ts,tsx}', 'local/host/public/**/*.js', 'test/fixtures/*/static/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

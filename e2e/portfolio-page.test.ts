@@ -2,7 +2,8 @@
  * The portfolio page as a person uses it: the local site's host page in Chromium, the real Custom
  * UI build in its iframe, resolvers run by the Forge runtime emulator against the simulated Jira.
  * The page reads the snapshots the background sync keeps ('portfolio/page'); Refresh now queues a
- * sync round ('sync/refresh') and follows it ('sync/progress').
+ * sync round ('sync/refresh') and follows it ('sync/progress'). Every test fails on a CSP violation,
+ * a page error or a console error in any frame that it does not expect (e2e/browser.ts).
  */
 import { invokeLiveReport } from '../local/report/resolver';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import type { Answer, PortfolioPage } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, expectedFigures, userByName } from '../test/demo-fixture';
-import { launchBrowser } from './browser';
+import { launchBrowser, watchForProblems, type ProblemWatch } from './browser';
 
 const dataset = demoDataset();
 // One person with no project access at all, for the empty state.
@@ -25,6 +26,7 @@ const screenshots = fs.mkdtempSync(path.join(os.tmpdir(), 'pmo-e2e-'));
 let site: LocalSite;
 let browser: Browser;
 let page: Page;
+let problems: ProblemWatch;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,7 +75,9 @@ afterAll(async () => {
 /** functionKey of each invoke the page made; `sentAt` is when the browser sent it, by its own clock. */
 let invokes: { functionKey: string; payload: unknown; sentAt: () => number }[] = [];
 beforeEach(async () => {
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  problems = await watchForProblems(context);
+  page = await context.newPage();
   invokes = [];
   page.on('request', (request) => {
     if (!request.url().endsWith('/__host/invoke')) return;
@@ -83,7 +87,11 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  await page.context().close();
+  try {
+    problems.expectNone();
+  } finally {
+    await page.context().close();
+  }
 });
 
 const PROJECT_COLUMN = 0;
@@ -218,6 +226,81 @@ test('the portfolio filter narrows the table to one portfolio', async () => {
   const keys = await eventually(async () => (await shownKeys()).sort(), (value) => value.length === expected.length);
   expect(keys).toEqual(expected);
   await expect(app().getByTestId('portfolio-summary').textContent()).resolves.toContain(`${expected.length} of ${allKeys.length} projects`);
+});
+
+/**
+ * Runs in the app's frame: every colour an element shows (text, background, borders, outline, SVG
+ * fill and stroke) checked against the values the loaded theme gives Atlaskit's --ds-* tokens, once
+ * every transition has ended.
+ */
+const COLOURS_OFF_THE_THEME = `(async () => {
+  // Colours still easing from the light fallbacks to the dark tokens are not yet what the page shows.
+  await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
+  const view = document.defaultView;
+  const root = view.getComputedStyle(document.documentElement);
+  const probe = document.createElement('span');
+  document.body.appendChild(probe);
+  const canonical = (value) => { probe.style.color = ''; probe.style.color = value; return view.getComputedStyle(probe).color; };
+  const themed = new Set(['rgba(0, 0, 0, 0)']);
+  const names = new Set();
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = sheet.cssRules; } catch (error) { continue; }
+    for (const rule of rules) if (rule.style) for (const name of rule.style) if (name.startsWith('--ds-')) names.add(name);
+  }
+  for (const name of names) {
+    const value = root.getPropertyValue(name).trim();
+    if (value && CSS.supports('color', value)) themed.add(canonical(value));
+  }
+  probe.remove();
+  const off = [];
+  let checked = 0;
+  for (const element of document.body.querySelectorAll('*')) {
+    const style = view.getComputedStyle(element);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const properties = ['color', 'background-color'];
+    for (const side of ['top', 'right', 'bottom', 'left']) {
+      if (style.getPropertyValue('border-' + side + '-style') !== 'none' && parseFloat(style.getPropertyValue('border-' + side + '-width')) > 0) properties.push('border-' + side + '-color');
+    }
+    if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) properties.push('outline-color');
+    if (element instanceof SVGElement) properties.push('fill', 'stroke');
+    for (const property of properties) {
+      const value = style.getPropertyValue(property);
+      checked++;
+      if (!themed.has(value) && value !== 'none' && !value.startsWith('url(')) off.push((element.getAttribute('data-testid') || element.tagName.toLowerCase()) + ' ' + property + ': ' + value);
+    }
+  }
+  const body = view.getComputedStyle(document.body);
+  return { tokens: themed.size, checked, off: [...new Set(off)], background: body.backgroundColor, text: body.color };
+})()`;
+
+/** The relative luminance of a computed CSS colour (0 black, 1 white). */
+function luminance(color: string): number {
+  const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => Number(part) / 255);
+  const linear = (channel: number) => (channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+test("in the dark theme the page is dark with light text, and every colour it shows is one of the theme's tokens", async () => {
+  // The app's own styles name no colour at all: Atlaskit's tokens give every one.
+  const sources = ['static/portfolio/src', 'static/shared'].flatMap((folder) =>
+    fs.readdirSync(path.join(__dirname, '..', folder), { recursive: true, encoding: 'utf8' }).filter((file) => /\.(tsx?|css)$/.test(file)).map((file) => path.join(__dirname, '..', folder, file)),
+  );
+  for (const file of sources) expect({ file, colours: fs.readFileSync(file, 'utf8').match(/#[0-9a-f]{3,8}\b|\b(rgba?|hsla?)\(/gi) }).toEqual({ file, colours: null });
+
+  await page.goto(site.url + '/');
+  await shownKeys();
+  await page.getByTestId('color-mode').selectOption('dark');
+  await app().locator('html[data-color-mode="dark"]').waitFor({ timeout: 15_000 });
+  await shownKeys();
+  const frame = page.frames().find((candidate) => candidate.url().includes('/__ui/'))!;
+  const seen = (await frame.evaluate(COLOURS_OFF_THE_THEME)) as { tokens: number; checked: number; off: string[]; background: string; text: string };
+  console.log(`dark theme: ${seen.checked} colours checked against ${seen.tokens} token values; background ${seen.background}, text ${seen.text}`);
+  expect(seen.tokens).toBeGreaterThan(100);
+  expect(seen.off).toEqual([]);
+  expect(luminance(seen.background)).toBeLessThan(0.1);
+  expect(luminance(seen.text)).toBeGreaterThan(0.5);
+  await page.screenshot({ path: path.join(screenshots, 'dark.png'), fullPage: true });
 });
 
 test('the contractor sees only his two projects, before and after Refresh now', async () => {
@@ -427,6 +510,8 @@ test('when the page cannot be read it says so and keeps the last figures', async
   await error.getByRole('button', { name: 'Try again' }).click();
   await error.waitFor({ state: 'detached', timeout: 20_000 });
   expect(await app().getByTestId('portfolio-summary').textContent()).not.toContain('Showing the last figures read');
+  // The browser logs the 500 this test made up; nothing else.
+  expect(problems.take((problem) => problem.kind === 'console' && problem.text.includes('status of 500')).length).toBeGreaterThan(0);
 }, 180_000);
 
 describe('a project Jira could not read when the app was installed', () => {

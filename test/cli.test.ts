@@ -155,8 +155,11 @@ test('serve prints its URL, serves the portfolio page, and stops cleanly on Ctrl
   });
   const page = await fetch(`${url}/`);
   expect(page.status).toBe(200);
-  expect(await page.text()).toContain('<iframe id="app-frame" title="PMO Portfolio"');
-  const ui = await fetch(`${url}/__ui/pmo-portfolio-page/`);
+  const html = await page.text();
+  expect(html).toContain('<iframe id="app-frame" title="PMO Portfolio"');
+  // The UI the iframe loads, as the browser asks for it: with the page's context and acting user.
+  const src = /<iframe id="app-frame"[^>]* src="([^"]+)"/.exec(html)![1];
+  const ui = await fetch(`${url}${src}`, { headers: { Cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] } });
   expect(await ui.text()).toContain('<script src="/__host/bridge.js"></script>');
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.kill('SIGINT');

@@ -1,26 +1,35 @@
 /**
- * The local site as an attacker meets it, over real HTTP: every UI surface the manifest declares and
+ * The local site as an attacker meets it, over real HTTP: every UI module the manifest declares and
  * every function key its resolver serves get the same probes (wrong payload types, payloads too deep
  * or too large, unknown function keys, users who do not exist, another person's ids), so a new
  * resolver is probed as soon as it exists: the suite fails until PROBES says how to call it.
+ * Calls go through the page context the host rendered for that module and user, as the bridge's do;
+ * a context the page makes up, or an extension it sends, gets it nothing.
  * Also the host's own answers: the Host check, errors as short JSON, and Refresh now under a burst.
  */
 import { kvs, WhereConditions } from '@forge/kvs';
 import { ACTING_USER_COOKIE } from '../local/site/host';
-import { listSurfaces, readManifest } from '../local/site/manifest';
+import { listUiModules, readManifest, type UiModule } from '../local/site/manifest';
 import type { LocalSite } from '../local/site/site';
 import type { Answer, PortfolioPage, SyncProgress } from '../src/shared/contract';
 import { browsableProjectKeys, userByName } from './demo-fixture';
+import { actingAs, framesOf, pagePathOf } from './host-fixture';
 import { getLatestRound } from '../src/store/syncRounds';
 import { admin, asApp, contractor, dataset, runRound, startSite } from './sync-fixture';
 
+/** Moved forward to make the pages' contexts expire. */
+let hostClockOffsetMs = 0;
+const CONTEXT_TTL_MS = 60 * 60 * 1000;
+
 let site: LocalSite;
 beforeAll(async () => {
-  site = await startSite();
+  site = await startSite({ hostContexts: { ttlMs: CONTEXT_TTL_MS, now: () => Date.now() + hostClockOffsetMs } });
 });
 afterAll(() => site.close());
 
-const surfaces = listSurfaces(readManifest());
+const modules = listUiModules(readManifest());
+const surfaces = modules.filter((module) => module.entryPoints.view);
+const moduleByKey = (moduleKey: string): UiModule => modules.find((module) => module.moduleKey === moduleKey)!;
 const inactive = userByName(dataset, 'Tom Walsh');
 /** A person who may browse none of the contractor's projects. */
 const stranger = dataset.users.find(
@@ -46,19 +55,44 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: response.status, body: parsed, text, contentType: response.headers.get('content-type') ?? '' };
 }
 
-const cookie = (accountId: string) => ({ Cookie: `${ACTING_USER_COOKIE}=${encodeURIComponent(accountId)}` });
+const cookie = actingAs;
 
-/** Calls a function of a surface over the host's invoke, as the bridge does, as `accountId`. */
-function invokeOverHttp(surface: string, functionKey: string, payload: unknown, accountId: string | null = admin): Promise<HttpAnswer> {
-  const body: Record<string, unknown> = { surface, functionKey };
+/** Where a person meets a module: a project they may browse, and its first issue. */
+function placeFor(accountId: string): { projectKey: string; issueKey: string } {
+  const projectKey = browsableProjectKeys(dataset, accountId)[0] ?? dataset.projects[0].key;
+  const issue = dataset.issues.filter((candidate) => candidate.projectKey === projectKey).sort((a, b) => Number(a.key.split('-')[1]) - Number(b.key.split('-')[1]))[0];
+  return { projectKey, issueKey: issue.key };
+}
+
+/** The context id the host gave the module's iframe on its page, rendered for `accountId` (one page load each). */
+const contextIds = new Map<string, Promise<string>>();
+function contextOf(moduleKey: string, accountId: string = admin): Promise<string> {
+  const cacheKey = `${moduleKey} ${accountId}`;
+  let id = contextIds.get(cacheKey);
+  if (!id) {
+    id = (async () => {
+      const path = pagePathOf(moduleByKey(moduleKey), modules, placeFor(accountId));
+      const page = await fetch(`${site.url}${path}`, { headers: cookie(accountId) });
+      const frame = framesOf(await page.text()).find((candidate) => candidate.moduleKey === moduleKey && candidate.entryPoint === 'view');
+      if (page.status !== 200 || !frame) throw new Error(`${path} answered ${page.status} with no frame of ${moduleKey}`);
+      return frame.contextId;
+    })();
+    contextIds.set(cacheKey, id);
+  }
+  return id;
+}
+
+/** Calls a function of a module over the host's invoke, as the bridge does, as `accountId` (null: with no cookie). */
+async function invokeOverHttp(surface: string, functionKey: string, payload: unknown, accountId: string | null = admin): Promise<HttpAnswer> {
+  const body: Record<string, unknown> = { context: await contextOf(surface, accountId ?? admin), functionKey };
   if (payload !== undefined) body.payload = payload;
   return post('/__host/invoke', JSON.stringify(body), accountId === null ? {} : cookie(accountId));
 }
 
 /** A payload `depth` levels deep, as text: too deep for JSON.stringify to write. */
-function invokeNestedOverHttp(surface: string, functionKey: string, depth: number): Promise<HttpAnswer> {
+async function invokeNestedOverHttp(surface: string, functionKey: string, depth: number): Promise<HttpAnswer> {
   const payload = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-  return post('/__host/invoke', `{"surface":${JSON.stringify(surface)},"functionKey":${JSON.stringify(functionKey)},"payload":${payload}}`, cookie(admin));
+  return post('/__host/invoke', `{"context":${JSON.stringify(await contextOf(surface))},"functionKey":${JSON.stringify(functionKey)},"payload":${payload}}`, cookie(admin));
 }
 
 async function answerOf<T>(surface: string, functionKey: string, payload: unknown, accountId: string = admin): Promise<Answer<T>> {
@@ -128,6 +162,8 @@ describe('Refresh now under a burst', () => {
     await runRound(site);
     const before = await roundCount();
     const pmo = userByName(dataset, 'Priya Patel').accountId;
+    // Both pages open first, so the 51 calls reach the host at once.
+    await Promise.all([contextOf('pmo-portfolio-page', admin), contextOf('pmo-portfolio-page', pmo)]);
     // Jira answering in 30 ms keeps every call between its first read and its round's start at once.
     site.jira.control.setKnobs({ latencyMs: 30 });
     let answers: SyncProgress[];
@@ -232,14 +268,14 @@ describe('every surface and function key', () => {
     for (const surface of surfaces.filter((candidate) => candidate.resolverFunctionKey)) {
       for (const key of await keysOf(surface.moduleKey)) {
         for (const [who, headers] of impostors) {
-          const answer = await post('/__host/invoke', JSON.stringify({ surface: surface.moduleKey, functionKey: key, payload: await PROBES[key].valid() }), headers);
+          const answer = await post('/__host/invoke', JSON.stringify({ context: await contextOf(surface.moduleKey), functionKey: key, payload: await PROBES[key].valid() }), headers);
           expect({ key, who, status: answer.status }).toEqual({ key, who, status: 401 });
           expect(answer.body).toMatchObject({ message: expect.any(String) });
           expect(answer.text).not.toContain('"ok":true');
         }
       }
       for (const [who, headers] of impostors) {
-        const context = await post('/__host/context', JSON.stringify({ surface: surface.moduleKey }), headers);
+        const context = await post('/__host/context', JSON.stringify({ context: await contextOf(surface.moduleKey) }), headers);
         expect({ who, status: context.status }).toEqual({ who, status: 401 });
       }
     }
@@ -270,6 +306,80 @@ describe('every surface and function key', () => {
       }
     }
   }, 60_000);
+});
+
+describe("the page's context is the host's, never the page's", () => {
+  const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor).includes(key))!;
+  const hiddenIssue = dataset.issues.find((issue) => issue.projectKey === hidden)!;
+  /** What a page could claim about where it runs: a project and issue its user may not browse. */
+  const forgery = {
+    surface: 'another-module',
+    moduleKey: 'another-module',
+    extension: { type: 'jira:issuePanel', project: { id: '1', key: hidden, type: 'software' }, issue: { id: '2', key: hiddenIssue.key, type: 'Story', typeId: '3' } },
+  };
+
+  test('an extension, module or surface sent by the page changes nothing in getContext or in what the resolver answers', async () => {
+    for (const surface of surfaces) {
+      // Jira shows admin pages to administrators only; everywhere else the contractor, who may not browse `hidden`.
+      const viewer = surface.placement === 'admin' ? admin : contractor;
+      const context = await contextOf(surface.moduleKey, viewer);
+      const honest = await post('/__host/context', JSON.stringify({ context }), cookie(viewer));
+      const forged = await post('/__host/context', JSON.stringify({ ...forgery, context }), cookie(viewer));
+      expect({ module: surface.moduleKey, status: honest.status }).toEqual({ module: surface.moduleKey, status: 200 });
+      expect(forged.body).toEqual(honest.body);
+      expect(honest.body).toMatchObject({ moduleKey: surface.moduleKey, accountId: viewer, extension: { type: surface.moduleType } });
+      expect(forged.text).not.toContain(hiddenIssue.key);
+      if (!surface.resolverFunctionKey) continue;
+      for (const key of await keysOf(surface.moduleKey)) {
+        if (key === 'sync/refresh') continue; // each call may start a round: not comparable
+        const payload = await PROBES[key].valid();
+        // A probe's payload may start a round (sync/progress needs one): let it finish first.
+        await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
+        const plain = await post('/__host/invoke', JSON.stringify({ context, functionKey: key, payload }), cookie(viewer));
+        const claimed = await post('/__host/invoke', JSON.stringify({ ...forgery, context, functionKey: key, payload }), cookie(viewer));
+        expect({ key, status: claimed.status, body: claimed.body }).toEqual({ key, status: plain.status, body: plain.body });
+        if (viewer === contractor) expect(claimed.text).not.toContain(dataset.projects.find((project) => project.key === hidden)!.name);
+      }
+    }
+  }, 60_000);
+
+  test('a context id the host never gave, gave to another person, or gave too long ago is refused with a 4xx and a message, and nothing runs', async () => {
+    const [surface] = surfaces.filter((candidate) => candidate.resolverFunctionKey);
+    const roundsBefore = await roundCount();
+    const refresh = (context: unknown, accountId: string) => post('/__host/invoke', JSON.stringify({ context, functionKey: 'sync/refresh', payload: {} }), cookie(accountId));
+    const getContext = (context: unknown, accountId: string) => post('/__host/context', JSON.stringify({ context }), cookie(accountId));
+    const refused: [string, HttpAnswer, number][] = [];
+    for (const [what, id] of [
+      ['an id the host never gave', '0123456789abcdef0123456789abcdef'],
+      ['a malformed id', '../../etc/passwd'],
+      ['an empty id', ''],
+      ['a number', 12],
+    ] as const) {
+      refused.push([`invoke with ${what}`, await refresh(id, admin), 400], [`getContext with ${what}`, await getContext(id, admin), 400]);
+    }
+    // The bridge's old call shape, naming the module and no context.
+    refused.push(['invoke naming only a surface', await post('/__host/invoke', JSON.stringify({ surface: surface.moduleKey, functionKey: 'sync/refresh', payload: {} }), cookie(admin)), 400]);
+    // The admin's page, used with the contractor's cookie: the context is the admin's, not his.
+    const adminsContext = await contextOf(surface.moduleKey, admin);
+    refused.push(['invoke with another person’s context', await refresh(adminsContext, contractor), 403], ['getContext with another person’s context', await getContext(adminsContext, contractor), 403]);
+    // A page left open longer than contexts live.
+    const page = await fetch(`${site.url}${pagePathOf(surface, modules, placeFor(admin))}`, { headers: cookie(admin) });
+    const stale = framesOf(await page.text()).find((frame) => frame.moduleKey === surface.moduleKey)!;
+    hostClockOffsetMs = CONTEXT_TTL_MS + 1000;
+    try {
+      refused.push(['invoke with an expired context', await refresh(stale.contextId, admin), 410]);
+    } finally {
+      hostClockOffsetMs = 0;
+    }
+    refused.push(['the UI of an unknown context', await fetchAnswer(`/__ui/${surface.entryPoints.view!.key}/?context=0123456789abcdef0123456789abcdef`), 400]);
+    for (const [what, answer, status] of refused) {
+      expect({ what, status: answer.status }).toEqual({ what, status });
+      expect({ what, body: answer.body }).toEqual({ what, body: { message: expect.stringMatching(/context|reload/i) } });
+    }
+    expect(await roundCount()).toBe(roundsBefore);
+    // The person's own fresh page works.
+    expect((await getContext(await contextOf(surface.moduleKey, contractor), contractor)).status).toBe(200);
+  });
 });
 
 describe('sync progress shows a person only their own projects', () => {
@@ -334,14 +444,16 @@ describe("the host's own answers", () => {
   });
 
   test('every error is a short JSON answer in the product shape, with no stack trace or path', async () => {
+    const resourcePath = `/__ui/${surfaces[0].entryPoints.view!.key}/`;
     const answers: [string, HttpAnswer][] = [
       ['malformed JSON to invoke', await post('/__host/invoke', '{"surface": ', cookie(admin))],
       ['a bad charset', await post('/__host/invoke', '{}', { ...cookie(admin), 'Content-Type': 'application/json; charset=klingon' })],
       ['an oversized body', await post('/__host/invoke', JSON.stringify({ text: 'x'.repeat(2_000_000) }), cookie(admin))],
       ['malformed JSON to Jira', await post('/jira/rest/api/3/search/jql', '{"jql": ')],
-      ['a missing static file', await fetchAnswer('/__ui/pmo-portfolio-page/assets/no-such-file.js')],
-      ['a path out of the resource', await fetchAnswer('/__ui/pmo-portfolio-page/%2e%2e/%2e%2e/package.json')],
-      ['a malformed escape', await fetchAnswer('/__ui/pmo-portfolio-page/%E0%A4%A')],
+      ['a missing static file', await fetchAnswer(`${resourcePath}assets/no-such-file.js`)],
+      ['a path out of the resource', await fetchAnswer(`${resourcePath}%2e%2e/%2e%2e/package.json`)],
+      ['a malformed escape', await fetchAnswer(`${resourcePath}%E0%A4%A`)],
+      ['a resource index outside its page', await fetchAnswer(resourcePath)],
       ['an unknown page', await fetchAnswer('/no/such/page')],
       ['an unknown Jira path', await fetchAnswer('/jira/rest/api/3/no-such-resource')],
     ];

@@ -1,6 +1,6 @@
 /** A local site running the real app, and what sync tests compare its stored data with. */
 import api from '@forge/api';
-import { startLocalSite, type LocalSite } from '../local/site/site';
+import { startLocalSite, type LocalSite, type LocalSiteOptions } from '../local/site/site';
 import { JiraClient } from '../src/jira/client';
 import type { MetricFieldIds } from '../src/jira/fields';
 import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics';
@@ -24,8 +24,8 @@ export const admin = userByName(dataset, 'Riley Quinn').accountId;
 export const contractor = userByName(dataset, 'Oskar Brandt').accountId;
 const quiet = () => undefined;
 
-export const startSite = () =>
-  startLocalSite({ port: 0, dataDir: ':memory:', dataset: { kind: 'dataset', dataset }, buildUi: false, scheduledTriggers: 'manual', log: quiet });
+export const startSite = (options: Partial<LocalSiteOptions> = {}) =>
+  startLocalSite({ port: 0, dataDir: ':memory:', dataset: { kind: 'dataset', dataset }, buildUi: false, scheduledTriggers: 'manual', log: quiet, ...options });
 
 export async function runRound(site: LocalSite): Promise<void> {
   await site.runtime.runScheduledTrigger('hourly-sync');

@@ -183,8 +183,8 @@ export class ForgeRuntimeEmulator {
         options.localId ??
         `ari:cloud:ecosystem::extension/${this.appId}/${this.environmentId}/static/${options.moduleKey}`,
       extension: options.extension ?? {},
-      locale: 'en-US',
-      timezone: 'UTC',
+      locale: options.locale ?? 'en-US',
+      timezone: options.timezone ?? 'UTC',
       ...options.context,
     };
     const backendRuntimePayload: Record<string, unknown> = {

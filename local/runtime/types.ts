@@ -93,7 +93,10 @@ export interface InvokeResolverOptions {
   /** The frontend's context.extension (e.g. {type: 'jira:projectPage', project: {...}}). */
   extension?: Record<string, unknown>;
   localId?: string;
-  /** Extra frontend context fields (locale, timezone, ...), merged over the defaults. */
+  /** The user's locale and time zone from their profile (Forge: `en-US`, `Europe/Berlin`); en-US and UTC when not given. */
+  locale?: string;
+  timezone?: string;
+  /** Extra frontend context fields (theme, ...), merged over the defaults. */
   context?: Record<string, unknown>;
   /** Resolver function timeout; Forge allows 25 s. */
   timeoutMs?: number;

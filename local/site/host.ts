@@ -1,21 +1,44 @@
 /**
- * The host shell: pages that stand in for Jira around the app's Custom UI. Each page loads the real
- * UI build in an iframe with a `__bridge` injected, and the header lets you act as another user.
- * Invoke calls go to the resolver the manifest names, run as the acting user.
+ * The host shell: pages that stand in for Jira and Confluence around the app's Custom UI, one route
+ * per kind of product page (docs/local-site.md), each loading the real UI build in Forge's sandboxed
+ * iframe under Forge's Content-Security-Policy, with a `__bridge` injected. The header switches the
+ * acting user and the light or dark theme. getContext and invoke read what the host decided when it
+ * rendered the page (module, project, issue, user), never what the page says.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Request, type Response } from 'express';
+import { createHash } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import { z } from 'zod';
-import type { Surface } from './manifest';
+import { contentSecurityPolicy, IFRAME_ALLOW, iframeSandbox } from './csp';
+import { RenderedContexts, type RenderedContext, type RenderedContextsOptions } from './contexts';
+import {
+  firstIssueKey,
+  firstProjectKey,
+  isIssueKey,
+  isJiraAdministrator,
+  isProjectKey,
+  readForgeFields,
+  readIssue,
+  readProject,
+  type JiraAsUser,
+  type JiraIssue,
+} from './jira-reads';
+import type { EntryPointName, ManifestPermissions, UiModule, UiResource } from './manifest';
+import { escapeHtml, frameHtml, layout, messageMain, THEME_IDS, THEME_STYLESHEETS, type ColorMode, type NavLink } from './pages';
 
 export const ACTING_USER_COOKIE = 'pmo_acting_user';
+export const COLOR_MODE_COOKIE = 'pmo_color_mode';
 
 export interface HostUser {
   accountId: string;
   displayName: string;
   emailAddress: string;
+  /** From the user's Jira profile: an IANA zone such as Europe/Berlin. */
+  timeZone: string;
+  /** From the user's Jira profile, as Jira spells it (en_US). */
+  locale: string;
 }
 
 /** Who can be acted as, and who is acted as by default. */
@@ -24,33 +47,52 @@ export interface HostDirectory {
   defaultAccountId(): string;
 }
 
-export interface InvokeRequest {
-  surface: Surface;
-  functionKey: string;
-  payload: unknown;
+/** Atlaskit's theme state, as Forge gives it in `context.theme`. */
+export type ThemeState = typeof THEME_IDS & { colorMode: ColorMode };
+
+/** What `view.getContext()` answers, and what the resolver's `context` carries, for one rendered UI. */
+export interface FrontendContext {
   accountId: string;
+  cloudId: string;
+  siteUrl: string;
+  environmentId: string;
+  environmentType: 'DEVELOPMENT';
+  locale: string;
+  timezone: string;
+  moduleKey: string;
+  localId: string;
+  theme: ThemeState;
   extension: Record<string, unknown>;
 }
 
+export interface InvokeRequest {
+  module: UiModule;
+  functionKey: string;
+  payload: unknown;
+  accountId: string;
+  context: FrontendContext;
+}
+
 export interface HostOptions {
-  surfaces: Surface[];
+  modules: UiModule[];
+  permissions: ManifestPermissions;
   directory: HostDirectory;
   invoke: (request: InvokeRequest) => Promise<unknown>;
+  /** Jira's REST API as one user: the simulated Jira, or the real site. */
+  jiraAsUser: JiraAsUser;
   siteUrl: () => string;
   cloudId: string;
+  appId: string;
   environmentId: string;
+  contexts?: RenderedContextsOptions;
   /** Shown in the header when the product calls go to a real Jira site. */
   notice?: string;
 }
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'host', 'public');
 
-const invokeBody = z.object({
-  surface: z.string().min(1),
-  functionKey: z.string().min(1).max(200),
-  payload: z.unknown(),
-  extension: z.record(z.string(), z.unknown()).optional(),
-});
+/** The simulated Confluence page that holds every macro of the manifest. */
+export const CONFLUENCE_PAGE = { path: '/wiki/spaces/PMO/pages/1001', content: { id: '1001', type: 'page' }, space: { id: '65538', key: 'PMO' }, title: 'Status report' };
 
 /**
  * Deeper than this the bridge could not carry a payload at all (serializing it overflows the stack, in
@@ -58,16 +100,15 @@ const invokeBody = z.object({
  */
 export const BRIDGE_MAX_DEPTH = 512;
 
+/** The host's own pages: their scripts and styles are files of this origin, and nothing frames them. */
+const HOST_PAGE_CSP = "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
 /** A request that names no active user of the site: refused, never run as someone else. */
 export class UnknownUserError extends Error {
   constructor(accountId: string) {
     super(`No active user has the account id "${accountId.slice(0, 100)}".`);
     this.name = 'UnknownUserError';
   }
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** Whether `value` nests deeper than `limit`, found without recursion. */
@@ -82,15 +123,47 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** Jira writes locales as en_US; Forge's context has en-US. */
+export const forgeLocale = (jiraLocale: string): string => jiraLocale.replace('_', '-');
+
+export const themeState = (colorMode: ColorMode): ThemeState => ({ ...THEME_IDS, colorMode });
+
+/** The Atlassian extension id Forge gives a module, and Jira's custom fields carry in schema.custom. */
+export const extensionAri = (appId: string, environmentId: string, moduleKey: string): string => `ari:cloud:ecosystem::extension/${appId}/${environmentId}/static/${moduleKey}`;
+
+/** A macro's localId: one instance per macro on the simulated page, stable across reloads. */
+function macroLocalId(moduleKey: string): string {
+  const hex = createHash('sha256').update(`macro:${moduleKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const contextBody = z.object({ context: z.string().max(64) });
+// Whatever else the page sends (an `extension`, a `surface`) is dropped here and never read.
+const invokeBody = z.object({ context: z.string().max(64), functionKey: z.string().min(1).max(200), payload: z.unknown() });
+const submitBody = z.object({ context: z.string().max(64), payload: z.unknown() });
+
 type ActingUser = { user: HostUser } | { user: null; problem: string };
+
+type PageResult =
+  | { status?: number; title: string; product?: 'Jira' | 'Confluence'; main: string; here?: { projectKey?: string; issueKey?: string } }
+  | { redirect: string };
+
+type FrameOptions = { id: string; className: string; localId?: string };
 
 export function createHostRouter(options: HostOptions): express.Router {
   const router = express.Router();
   router.use(cookieParser());
   router.use('/__host', express.json({ limit: '1mb' }));
 
-  const surfaceByKey = new Map(options.surfaces.map((surface) => [surface.moduleKey, surface]));
+  const contexts = new RenderedContexts(options.contexts);
+  const csp = contentSecurityPolicy(options.permissions);
+  const sandbox = iframeSandbox(options.permissions);
+  const allow = IFRAME_ALLOW.join('; ');
+  const asUser = options.jiraAsUser;
   const findUser = (accountId: string) => options.directory.listUsers().find((user) => user.accountId === accountId);
+  const modulesOf = (placement: UiModule['placement']) => options.modules.filter((module) => module.placement === placement);
+  // Saved macro configurations, by the macro's localId (Confluence keeps them in the page).
+  const macroConfigs = new Map<string, unknown>();
 
   /**
    * Who the request acts as: the active user its cookie names. A cookie naming anyone else (an
@@ -104,6 +177,8 @@ export function createHostRouter(options: HostOptions): express.Router {
     return { user };
   }
 
+  const colorModeOf = (request: Request): ColorMode => (request.cookies?.[COLOR_MODE_COOKIE] === 'dark' ? 'dark' : 'light');
+
   /** The acting user of an API call, or a 401 answer. */
   function requireUser(request: Request, response: Response): HostUser | null {
     const acting = actingUser(request);
@@ -112,8 +187,52 @@ export function createHostRouter(options: HostOptions): express.Router {
     return null;
   }
 
-  for (const file of ['bridge.js', 'host.js', 'host.css']) {
+  /** The context a bridge call names, if it is one the host rendered for this very user; else a 4xx answer. */
+  function requireContext(id: string, user: HostUser, response: Response): RenderedContext | null {
+    const found = contexts.lookup(id);
+    if (!found.context) {
+      if (found.problem === 'expired') response.status(410).json({ message: 'This page has been open too long: its context expired. Reload the page.' });
+      else response.status(400).json({ message: 'The bridge call named no page context the site rendered. Reload the page.' });
+      return null;
+    }
+    if (found.context.accountId !== user.accountId) {
+      response.status(403).json({ message: 'This page was opened as another user. Reload it to act as the user chosen in the header.' });
+      return null;
+    }
+    return found.context;
+  }
+
+  function frontendContext(rendered: RenderedContext, user: HostUser, colorMode: ColorMode): FrontendContext {
+    return {
+      accountId: user.accountId,
+      cloudId: options.cloudId,
+      siteUrl: options.siteUrl(),
+      environmentId: options.environmentId,
+      environmentType: 'DEVELOPMENT',
+      locale: forgeLocale(user.locale),
+      timezone: user.timeZone,
+      moduleKey: rendered.module.moduleKey,
+      localId: rendered.localId,
+      theme: themeState(colorMode),
+      extension: rendered.extension,
+    };
+  }
+
+  for (const file of ['bridge.js', 'host.js', 'host.css', 'favicon.svg']) {
     router.get(`/__host/${file}`, (_request, response) => response.sendFile(path.join(PUBLIC_DIR, file)));
+  }
+  // Atlaskit's token themes, from 'self' so they pass every CSP: what the bridge's enableTheming loads.
+  const themeCss = new Map<string, string>();
+  for (const name of THEME_STYLESHEETS) {
+    router.get(`/__host/themes/${name}.css`, (_request, response) => {
+      let css = themeCss.get(name);
+      if (css === undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        css = (require(`@atlaskit/tokens/dist/cjs/artifacts/themes/${name}.js`) as { default: string }).default;
+        themeCss.set(name, css);
+      }
+      response.type('css').send(css);
+    });
   }
 
   router.post('/__host/user', (request: Request, response: Response) => {
@@ -127,35 +246,33 @@ export function createHostRouter(options: HostOptions): express.Router {
     response.json({ accountId: user.accountId });
   });
 
+  router.post('/__host/theme', (request: Request, response: Response) => {
+    const body = z.object({ colorMode: z.enum(['light', 'dark']) }).safeParse(request.body);
+    if (!body.success) {
+      response.status(400).json({ message: 'The theme is "light" or "dark".' });
+      return;
+    }
+    response.cookie(COLOR_MODE_COOKIE, body.data.colorMode, { httpOnly: true, sameSite: 'strict' });
+    response.json({ colorMode: body.data.colorMode });
+  });
+
   router.post('/__host/context', (request: Request, response: Response) => {
-    const body = z.object({ surface: z.string(), extension: z.record(z.string(), z.unknown()).optional() }).safeParse(request.body);
-    const surface = body.success ? surfaceByKey.get(body.data.surface) : undefined;
-    if (!body.success || !surface) {
-      response.status(400).json({ message: 'Unknown surface.' });
+    const body = contextBody.safeParse(request.body);
+    if (!body.success) {
+      response.status(400).json({ message: 'The getContext call named no page context.' });
       return;
     }
     const user = requireUser(request, response);
     if (!user) return;
-    response.json({
-      accountId: user.accountId,
-      cloudId: options.cloudId,
-      siteUrl: options.siteUrl(),
-      environmentId: options.environmentId,
-      environmentType: 'DEVELOPMENT',
-      locale: 'en-US',
-      timezone: 'UTC',
-      moduleKey: surface.moduleKey,
-      localId: `${surface.moduleKey}-local`,
-      theme: { colorMode: 'light' },
-      extension: { type: surface.moduleType, ...(body.data?.extension ?? {}) },
-    });
+    const rendered = requireContext(body.data.context, user, response);
+    if (!rendered) return;
+    response.json(frontendContext(rendered, user, colorModeOf(request)));
   });
 
   router.post('/__host/invoke', async (request: Request, response: Response) => {
     const body = invokeBody.safeParse(request.body);
-    const surface = body.success ? surfaceByKey.get(body.data.surface) : undefined;
-    if (!body.success || !surface) {
-      response.status(400).json({ message: 'The invoke call did not name a known surface and function.' });
+    if (!body.success) {
+      response.status(400).json({ message: 'The invoke call did not name a page context and a function.' });
       return;
     }
     if (nestedDeeperThan(body.data.payload, BRIDGE_MAX_DEPTH)) {
@@ -164,78 +281,317 @@ export function createHostRouter(options: HostOptions): express.Router {
     }
     const user = requireUser(request, response);
     if (!user) return;
+    const rendered = requireContext(body.data.context, user, response);
+    if (!rendered) return;
+    if (!rendered.module.resolverFunctionKey) {
+      response.status(400).json({ message: `The module ${rendered.module.moduleKey} declares no resolver in manifest.yml.` });
+      return;
+    }
     try {
       const answer = await options.invoke({
-        surface,
+        module: rendered.module,
         functionKey: body.data.functionKey,
         // As given: the app decides what a missing, null or wrong payload means.
         payload: body.data.payload,
         accountId: user.accountId,
-        extension: body.data.extension ?? {},
+        context: frontendContext(rendered, user, colorModeOf(request)),
       });
       response.json(answer ?? null);
     } catch (error) {
       // A resolver that throws reaches the UI as a failed invoke, as on Forge; details go to the log.
-      console.error(`invoke ${surface.moduleKey} ${body.data.functionKey.slice(0, 200)} failed:`, error);
+      console.error(`invoke ${rendered.module.moduleKey} ${body.data.functionKey.slice(0, 200)} failed:`, error);
       response.status(500).json({ message: 'There was an error invoking the function.' });
     }
   });
 
-  // The built Custom UI of each resource, with the bridge injected ahead of the app's own scripts.
-  for (const surface of options.surfaces) {
-    router.get(`/__ui/${surface.moduleKey}/`, (_request, response) => {
-      const indexFile = path.join(surface.resourceDir, 'index.html');
-      if (!fs.existsSync(indexFile)) {
-        response.status(503).type('text/plain').send(`The UI of ${surface.title} is not built yet: run npm run build:ui.`);
+  // view.submit from an edit or config UI: the product saves what it was given, then shows the view again.
+  router.post('/__host/submit', async (request: Request, response: Response, next: NextFunction) => {
+    const body = submitBody.safeParse(request.body);
+    if (!body.success) {
+      response.status(400).json({ message: 'The submit call named no page context.' });
+      return;
+    }
+    if (nestedDeeperThan(body.data.payload, BRIDGE_MAX_DEPTH)) {
+      response.status(400).json({ message: `The submitted value is nested more than ${BRIDGE_MAX_DEPTH} levels deep: the bridge cannot carry it.` });
+      return;
+    }
+    const user = requireUser(request, response);
+    if (!user) return;
+    const rendered = requireContext(body.data.context, user, response);
+    if (!rendered) return;
+    try {
+      if (rendered.module.moduleType === 'macro' && rendered.entryPoint === 'config') {
+        const config = z.object({ config: z.record(z.string(), z.unknown()) }).safeParse(body.data.payload);
+        if (!config.success) {
+          response.status(400).json({ message: 'A macro configuration is submitted as {config: {...}}.' });
+          return;
+        }
+        macroConfigs.set(rendered.localId, config.data.config);
+        response.json({ saved: true });
         return;
       }
-      const html = fs.readFileSync(indexFile, 'utf8').replace(
-        /<head>/i,
-        `<head><script src="/__host/bridge.js"></script>`,
-      ).replace(/<html([^>]*)>/i, `<html$1 data-pmo-surface="${escapeHtml(surface.moduleKey)}">`);
-      response.type('html').send(html);
-    });
-    router.use(`/__ui/${surface.moduleKey}/`, express.static(surface.resourceDir, { index: false, fallthrough: false }));
-  }
-
-  const pagePath = (surface: Surface, index: number) => (index === 0 ? '/' : `/pages/${surface.moduleKey}`);
-
-  options.surfaces.forEach((surface, index) => {
-    router.get(pagePath(surface, index), (request, response) => {
-      let acting = actingUser(request);
-      // A first visit acts as the default user, said in the header; a cookie naming anyone else is refused.
-      if (request.cookies?.[ACTING_USER_COOKIE] === undefined) {
-        const fallback = findUser(options.directory.defaultAccountId());
-        if (fallback) {
-          response.cookie(ACTING_USER_COOKIE, fallback.accountId, { httpOnly: true, sameSite: 'strict' });
-          acting = { user: fallback };
+      const issue = rendered.extension.issue as { key?: unknown } | undefined;
+      const fieldId = rendered.extension.fieldId;
+      if (rendered.module.moduleType === 'jira:customField' && rendered.entryPoint === 'edit' && typeof issue?.key === 'string' && typeof fieldId === 'string') {
+        // Jira writes the field as the person editing it, with their permissions.
+        const saved = await asUser(user.accountId, `/rest/api/3/issue/${encodeURIComponent(issue.key)}`, {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ fields: { [fieldId]: body.data.payload ?? null } }),
+        });
+        if (!saved.ok) {
+          response.status(saved.status >= 500 ? 502 : 400).json({ message: `Jira did not save the field (HTTP ${saved.status}).` });
+          return;
         }
+        response.json({ saved: true });
+        return;
       }
-      const user = acting.user;
-      const users = options.directory.listUsers();
-      const nav = options.surfaces
-        .map((other, otherIndex) => `<a href="${pagePath(other, otherIndex)}"${other === surface ? ' aria-current="page"' : ''}>${escapeHtml(other.title)}</a>`)
-        .join('');
-      const userOptions = users
-        .map((candidate) => `<option value="${escapeHtml(candidate.accountId)}"${candidate.accountId === user?.accountId ? ' selected' : ''}>${escapeHtml(candidate.displayName)} (${escapeHtml(candidate.emailAddress)})</option>`)
-        .join('');
-      const choose = user ? '' : '<option value="" selected disabled>Choose a user</option>';
-      const content = acting.user
-        ? `<iframe id="app-frame" title="${escapeHtml(surface.title)}" src="/__ui/${escapeHtml(surface.moduleKey)}/"></iframe>`
-        : `<main class="refused" role="alert" data-testid="no-acting-user"><h1>Who are you acting as?</h1><p>${escapeHtml(acting.problem)}</p></main>`;
-      response.status(acting.user ? 200 : 401).type('html').send(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(surface.title)} · Jira (local site)</title>
-<link rel="stylesheet" href="/__host/host.css"></head>
-<body>
-<header><span class="product">Jira · local site</span><nav>${nav}</nav><span class="spacer"></span>
-<label>Acting as<select id="acting-user" data-testid="acting-user">${choose}${userOptions}</select></label></header>
-${options.notice ? `<div class="notice">${escapeHtml(options.notice)}</div>` : ''}
-${content}
-<div id="flags" aria-live="polite"></div>
-<script src="/__host/host.js"></script>
-</body></html>`);
-    });
+      response.status(400).json({ message: `The ${rendered.entryPoint} UI of ${rendered.module.moduleKey} has nothing to submit.` });
+    } catch (error) {
+      next(error);
+    }
   });
 
+  // Every Custom UI resource, HTML and assets alike, under the CSP Forge applies to it.
+  const resources = new Map<string, UiResource>();
+  for (const module of options.modules) for (const resource of Object.values(module.entryPoints)) resources.set(resource.key, resource);
+  router.use('/__ui', (_request, response, next) => {
+    response.setHeader('Content-Security-Policy', csp);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  for (const resource of resources.values()) {
+    // The bridge goes first, as Jira injects its own ahead of the app's scripts; the context id is its only tie to the page.
+    router.get(`/__ui/${resource.key}/`, (request, response) => {
+      const id = typeof request.query.context === 'string' ? request.query.context : '';
+      const found = contexts.lookup(id);
+      if (!found.context || found.context.resourceKey !== resource.key) {
+        response.status(found.context === null && found.problem === 'expired' ? 410 : 400).json({ message: 'This UI is shown only inside the site page that embeds it: reload that page.' });
+        return;
+      }
+      const indexFile = path.join(resource.dir, 'index.html');
+      if (!fs.existsSync(indexFile)) {
+        response.status(503).type('text/plain').send(`The UI of resource ${resource.key} is not built yet: run npm run build:ui.`);
+        return;
+      }
+      const html = fs
+        .readFileSync(indexFile, 'utf8')
+        .replace(/<head([^>]*)>/i, `<head$1><script src="/__host/bridge.js"></script>`)
+        .replace(/<html([^>]*)>/i, `<html$1 data-forge-context="${escapeHtml(found.context.id)}">`);
+      response.type('html').send(html);
+    });
+    router.use(`/__ui/${resource.key}/`, express.static(resource.dir, { index: false, fallthrough: false }));
+  }
+
+  /** One embedded UI: its context recorded for this user, its iframe under Forge's sandbox. */
+  function frame(module: UiModule, entryPoint: EntryPointName, extension: Record<string, unknown>, user: HostUser, spec: FrameOptions): { html: string; src: string } | null {
+    const resource = module.entryPoints[entryPoint];
+    if (!resource) return null;
+    const rendered = contexts.create({
+      module,
+      entryPoint,
+      resourceKey: resource.key,
+      accountId: user.accountId,
+      localId: spec.localId ?? extensionAri(options.appId, options.environmentId, module.moduleKey),
+      extension: { type: module.moduleType, ...extension },
+    });
+    const src = `/__ui/${resource.key}/?context=${rendered.id}`;
+    return { src, html: frameHtml({ id: spec.id, className: spec.className, title: module.title, src, moduleKey: module.moduleKey, entryPoint, sandbox, allow }) };
+  }
+
+  const noCustomUi = (module: UiModule) => `<p class="no-custom-ui">${escapeHtml(module.title)} has no Custom UI resource the local site can show (UI Kit is not served).</p>`;
+
+  const notFoundPage = (what: 'project' | 'issue', key: string): PageResult => ({
+    status: 404,
+    title: 'Not found',
+    main: messageMain(
+      'not-found',
+      what === 'project' ? 'Project not found' : 'Issue not found',
+      `${what === 'project' ? 'The project' : 'The issue'} ${key.slice(0, 300)} does not exist, or you do not have permission to browse it.`,
+    ),
+  });
+
+  function navLinks(currentPath: string, here: { projectKey?: string; issueKey?: string }): NavLink[] {
+    const links: Omit<NavLink, 'current'>[] = [];
+    modulesOf('global').forEach((module, index) => links.push({ href: index === 0 ? '/' : `/apps/${module.moduleKey}`, label: module.title }));
+    for (const module of modulesOf('project')) {
+      links.push({ href: here.projectKey ? `/projects/${encodeURIComponent(here.projectKey)}/apps/${module.moduleKey}` : `/projects/apps/${module.moduleKey}`, label: module.title });
+    }
+    for (const module of modulesOf('admin')) links.push({ href: `/settings/apps/${module.moduleKey}`, label: module.title });
+    if (modulesOf('issue').length > 0) {
+      const href = here.issueKey ? `/browse/${encodeURIComponent(here.issueKey)}` : here.projectKey ? `/browse?project=${encodeURIComponent(here.projectKey)}` : '/browse';
+      links.push({ href, label: 'Issue view' });
+    }
+    if (modulesOf('confluence').length > 0) links.push({ href: CONFLUENCE_PAGE.path, label: 'Confluence page' });
+    return links.map((link) => ({ ...link, current: link.href.split('?')[0] === currentPath }));
+  }
+
+  /** A host page: the acting user settled (a first visit acts as the default user, said in the header), then the page's own part. */
+  function page(routePath: string, build: (user: HostUser, request: Request) => Promise<PageResult>): void {
+    router.get(routePath, async (request: Request, response: Response, next: NextFunction) => {
+      try {
+        let acting = actingUser(request);
+        if (request.cookies?.[ACTING_USER_COOKIE] === undefined) {
+          const fallback = findUser(options.directory.defaultAccountId());
+          if (fallback) {
+            response.cookie(ACTING_USER_COOKIE, fallback.accountId, { httpOnly: true, sameSite: 'strict' });
+            acting = { user: fallback };
+          }
+        }
+        const result: PageResult = acting.user
+          ? await build(acting.user, request)
+          : { status: 401, title: 'Choose a user', main: messageMain('no-acting-user', 'Who are you acting as?', acting.problem) };
+        if ('redirect' in result) {
+          response.redirect(302, result.redirect);
+          return;
+        }
+        response.setHeader('Content-Security-Policy', HOST_PAGE_CSP);
+        response
+          .status(result.status ?? 200)
+          .type('html')
+          .send(
+            layout({
+              title: result.title,
+              product: result.product ?? 'Jira',
+              nav: navLinks(request.path, result.here ?? {}),
+              users: options.directory.listUsers(),
+              user: acting.user,
+              colorMode: colorModeOf(request),
+              notice: options.notice,
+              main: result.main,
+            }),
+          );
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+
+  // Global pages: the first at /, every one at /apps/<module key> (Jira: /jira/apps/<app>/<environment>).
+  modulesOf('global').forEach((module, index) => {
+    const build = async (user: HostUser): Promise<PageResult> => {
+      const shown = frame(module, 'view', {}, user, { id: 'app-frame', className: 'app-page-frame' });
+      return { title: module.title, main: `<main class="app-page">${shown?.html ?? noCustomUi(module)}</main>` };
+    };
+    if (index === 0) page('/', build);
+    page(`/apps/${module.moduleKey}`, build);
+  });
+
+  // Project pages under their project (Jira: /jira/software/projects/<KEY>/apps/<app>/<environment>).
+  for (const module of modulesOf('project')) {
+    page(`/projects/apps/${module.moduleKey}`, async (user) => {
+      const key = await firstProjectKey(asUser, user.accountId);
+      return key ? { redirect: `/projects/${encodeURIComponent(key)}/apps/${module.moduleKey}` } : notFoundPage('project', '(any)');
+    });
+    page(`/projects/:projectKey/apps/${module.moduleKey}`, async (user, request) => {
+      const key = String(request.params.projectKey);
+      const project = await readProject(asUser, user.accountId, key);
+      if (!project) return notFoundPage('project', key);
+      const shown = frame(module, 'view', { project: { id: project.id, key: project.key, type: project.type } }, user, { id: 'app-frame', className: 'app-page-frame' });
+      const crumbs = `<nav class="breadcrumbs" aria-label="Breadcrumbs">Projects / <span data-testid="project-name">${escapeHtml(project.name)}</span></nav>`;
+      return { title: `${module.title} · ${project.name}`, here: { projectKey: project.key }, main: `<main class="app-page">${crumbs}${shown?.html ?? noCustomUi(module)}</main>` };
+    });
+  }
+
+  // Admin pages under Jira's settings, for Jira administrators only (Jira: /jira/settings/apps/<app>/<environment>).
+  for (const module of modulesOf('admin')) {
+    page(`/settings/apps/${module.moduleKey}`, async (user) => {
+      if (!(await isJiraAdministrator(asUser, user.accountId))) {
+        return { status: 403, title: 'Access denied', main: messageMain('not-administrator', 'Access denied', 'Only Jira administrators can open this page.') };
+      }
+      const shown = frame(module, 'view', {}, user, { id: 'app-frame', className: 'app-page-frame' });
+      return { title: module.title, main: `<main class="app-page">${shown?.html ?? noCustomUi(module)}</main>` };
+    });
+  }
+
+  // The issue view, as Jira's /browse/<KEY-1>: the issue read as the user, every issue panel and custom field of the manifest.
+  page('/browse', async (user, request) => {
+    const asked = typeof request.query.project === 'string' && isProjectKey(request.query.project) ? request.query.project : null;
+    const projectKey = asked ?? (await firstProjectKey(asUser, user.accountId));
+    const issueKey = projectKey ? await firstIssueKey(asUser, user.accountId, projectKey) : null;
+    return issueKey ? { redirect: `/browse/${encodeURIComponent(issueKey)}` } : notFoundPage('issue', '(any)');
+  });
+  page('/browse/:issueKey', async (user, request) => {
+    const key = String(request.params.issueKey);
+    const fieldModules = modulesOf('issue').filter((module) => module.moduleType === 'jira:customField');
+    const aris = new Map(fieldModules.map((module) => [module.moduleKey, extensionAri(options.appId, options.environmentId, module.moduleKey)]));
+    // Fields first: an issue that does not exist still costs the same reads as a hidden one.
+    const fields = isIssueKey(key) ? await readForgeFields(asUser, user.accountId, [...aris.values()]) : new Map();
+    const issue = await readIssue(asUser, user.accountId, key, [...fields.values()].map((field) => field.id));
+    if (!issue) return notFoundPage('issue', key);
+    if (issue.key !== key) return { redirect: `/browse/${encodeURIComponent(issue.key)}` };
+    const about = {
+      issue: { id: issue.id, key: issue.key, type: issue.issueType.name, typeId: issue.issueType.id },
+      project: { id: issue.project.id, key: issue.project.key, type: issue.project.type },
+    };
+    const panels = modulesOf('issue')
+      .filter((module) => module.moduleType === 'jira:issuePanel')
+      .map((module) => {
+        const shown = frame(module, 'view', { ...about, isNewToIssue: false }, user, { id: `app-frame-${module.moduleKey}`, className: 'issue-panel-frame' });
+        return `<section class="issue-panel" data-testid="issue-panel-${escapeHtml(module.moduleKey)}"><h2>${escapeHtml(module.title)}</h2>${shown?.html ?? noCustomUi(module)}</section>`;
+      })
+      .join('');
+    const customFields = fieldModules
+      .map((module) => {
+        const field = fields.get(aris.get(module.moduleKey)!);
+        if (!field) return `<dt>${escapeHtml(module.title)}</dt><dd class="field-missing">Not a field of this Jira site (Jira creates it when the app is installed).</dd>`;
+        const extension = { ...about, fieldId: field.id, fieldKey: field.key, fieldType: module.fieldType ?? null, fieldValue: issue.values[field.id] ?? null, renderContext: 'issue-view' };
+        const frameId = `app-frame-${module.moduleKey}`;
+        const view = frame(module, 'view', extension, user, { id: frameId, className: 'field-frame' });
+        const edit = frame(module, 'edit', extension, user, { id: frameId, className: 'field-frame' });
+        const shown = view?.html ?? `<span class="field-value">${escapeHtml(formatValue(issue.values[field.id]))}</span>`;
+        const editButton = edit && view ? `<button type="button" class="switch-frame" data-frame="${escapeHtml(frameId)}" data-entry-point="edit" data-src="${escapeHtml(edit.src)}">Edit</button>` : '';
+        return `<dt>${escapeHtml(field.name)}</dt><dd data-testid="field-${escapeHtml(module.moduleKey)}">${shown}${editButton}</dd>`;
+      })
+      .join('');
+    return {
+      title: `${issue.key}: ${issue.summary}`,
+      here: { projectKey: issue.project.key, issueKey: issue.key },
+      main: issueViewMain(issue, panels, customFields),
+    };
+  });
+
+  // A simulated Confluence page with every macro of the manifest (Confluence: /wiki/spaces/<SPACE>/pages/<id>).
+  const macros = modulesOf('confluence');
+  if (macros.length > 0) {
+    page(CONFLUENCE_PAGE.path, async (user) => {
+      const blocks = macros
+        .map((module) => {
+          const localId = macroLocalId(module.moduleKey);
+          const saved = macroConfigs.get(localId);
+          const extension = { content: CONFLUENCE_PAGE.content, space: CONFLUENCE_PAGE.space, isEditing: false, ...(saved === undefined ? {} : { config: saved }) };
+          const frameId = `app-frame-${module.moduleKey}`;
+          const view = frame(module, 'view', extension, user, { id: frameId, className: 'macro-frame', localId });
+          const config = frame(module, 'config', { ...extension, isEditing: true }, user, { id: frameId, className: 'macro-frame', localId });
+          const configButton = config && view ? `<button type="button" class="switch-frame" data-frame="${escapeHtml(frameId)}" data-entry-point="config" data-src="${escapeHtml(config.src)}">Edit macro</button>` : '';
+          return `<div class="macro" data-testid="macro-${escapeHtml(module.moduleKey)}">${view?.html ?? noCustomUi(module)}${configButton}</div>`;
+        })
+        .join('');
+      return {
+        product: 'Confluence',
+        title: CONFLUENCE_PAGE.title,
+        main: `<main class="confluence-page"><nav class="breadcrumbs" aria-label="Breadcrumbs">Spaces / ${escapeHtml(CONFLUENCE_PAGE.space.key)}</nav><h1>${escapeHtml(CONFLUENCE_PAGE.title)}</h1><p>A page of the simulated Confluence with the app's macros.</p>${blocks}</main>`,
+      };
+    });
+  }
+
   return router;
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function issueViewMain(issue: JiraIssue, panels: string, customFields: string): string {
+  const system: [string, string][] = [
+    ['Status', issue.status.name],
+    ['Type', issue.issueType.name],
+    ['Priority', issue.priority ?? 'None'],
+    ['Assignee', issue.assignee ?? 'Unassigned'],
+  ];
+  const details = system.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd data-testid="issue-${escapeHtml(name.toLowerCase())}">${escapeHtml(value)}</dd>`).join('');
+  return `<main class="issue-view"><nav class="breadcrumbs" aria-label="Breadcrumbs">Projects / ${escapeHtml(issue.project.name)} / <span data-testid="issue-key">${escapeHtml(issue.key)}</span></nav>
+<h1 data-testid="issue-summary">${escapeHtml(issue.summary)}</h1>
+<div class="issue-layout"><div class="issue-main">${panels}</div><aside class="issue-details"><h2>Details</h2><dl>${details}${customFields}</dl></aside></div></main>`;
 }

@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID } from '../constants';
+import { LOCAL_CLOUD_ID } from '../constants';
 import { importDataset, jiraDatabaseHasData, openJiraDatabase, type JiraDatabase } from '../jira/db/database';
 import type { Dataset } from '../jira/dataset';
 import { createJiraApp, type JiraApp, type JiraKnobsPatch } from '../jira/server';
@@ -17,8 +17,9 @@ import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
 import { errorAnswer, loopbackHostsOnly, notFound } from '../http-errors';
-import { createHostRouter, UnknownUserError, type HostDirectory, type HostUser } from './host';
-import { listSurfaces, loadFunctionHandlers, PROJECT_ROOT, readManifest, type AppFunction, type Manifest } from './manifest';
+import type { RenderedContextsOptions } from './contexts';
+import { createHostRouter, forgeLocale, themeState, UnknownUserError, type FrontendContext, type HostDirectory, type HostUser } from './host';
+import { listUiModules, loadFunctionHandlers, PROJECT_ROOT, readManifest, type AppFunction, type Manifest, type UiModule } from './manifest';
 import { buildUiIfMissing } from './ui-build';
 
 /** A real Jira Cloud site to use instead of the simulated one. */
@@ -58,6 +59,8 @@ export interface LocalSiteOptions {
    * snapshots the page reads), instead of waiting for the first interval. `pmo serve` turns it on.
    */
   syncOnStart?: boolean;
+  /** How long an open page's contexts live unused, and the clock that says so (tests move it). */
+  hostContexts?: RenderedContextsOptions;
   log?: (line: string) => void;
 }
 
@@ -68,7 +71,10 @@ export interface LocalSite {
   runtime: ForgeRuntimeEmulator;
   jira: JiraApp;
   db: JiraDatabase;
-  /** Runs a resolver function as a user, as the host's invoke does (the CLI uses it). */
+  /**
+   * Runs a resolver function as a user, as the host's invoke does (the CLI uses it), with the context
+   * of a page of that module that shows no project, issue or content, in the light theme.
+   */
   invoke(moduleKey: string, functionKey: string, payload: unknown, accountId: string): Promise<unknown>;
   directory: HostDirectory;
   close(): Promise<void>;
@@ -128,7 +134,9 @@ function seedDatabase(db: JiraDatabase, source: DatasetSource, log: (line: strin
 /** The simulated Jira's users, for the "acting as" switch; the site admin by default. */
 function simulatedDirectory(db: JiraDatabase): HostDirectory {
   const users = db
-    .prepare('SELECT account_id AS accountId, display_name AS displayName, email AS emailAddress FROM users WHERE active = 1 ORDER BY display_name')
+    .prepare(
+      'SELECT account_id AS accountId, display_name AS displayName, email AS emailAddress, time_zone AS timeZone, locale FROM users WHERE active = 1 ORDER BY display_name',
+    )
     .all() as HostUser[];
   // The same person the simulated Jira answers as when a request has no credentials.
   const admin = siteAdministrator(db);
@@ -141,7 +149,8 @@ async function tokenOwnerDirectory(realJira: RealJiraSite): Promise<HostDirector
     headers: { Authorization: basicAuth(realJira.email, realJira.apiToken), Accept: 'application/json' },
   });
   if (!me.ok) throw new Error(`${realJira.baseUrl} did not accept JIRA_EMAIL and JIRA_API_TOKEN (HTTP ${me.status}).`);
-  const user = (await me.json()) as HostUser;
+  const profile = (await me.json()) as Partial<HostUser> & Pick<HostUser, 'accountId' | 'displayName' | 'emailAddress'>;
+  const user: HostUser = { ...profile, timeZone: profile.timeZone ?? 'UTC', locale: profile.locale ?? 'en_US' };
   return { listUsers: () => [user], defaultAccountId: () => user.accountId };
 }
 
@@ -186,7 +195,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
 
   const appRoot = options.appRoot ?? PROJECT_ROOT;
   const manifest = readManifest(appRoot);
-  const surfaces = listSurfaces(manifest, appRoot);
+  const modules = listUiModules(manifest, appRoot);
   const functions = loadFunctionHandlers(manifest, appRoot);
 
   const realJira = options.realJira ?? null;
@@ -260,32 +269,48 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     return invocation;
   };
 
-  const invoke = async (moduleKey: string, functionKey: string, payload: unknown, accountId: string, extension: Record<string, unknown> = {}) => {
+  /** Runs the module's resolver with the frontend context the host gave the page (or a plain one for the CLI). */
+  const invoke = async (module: UiModule, functionKey: string, payload: unknown, accountId: string, frontend: Pick<FrontendContext, 'localId' | 'extension' | 'theme'> | null) => {
     // As on Forge, the platform names the user: only an active user of the site ever reaches the app.
-    if (!directory.listUsers().some((user) => user.accountId === accountId)) throw new UnknownUserError(accountId);
-    const surface = surfaces.find((candidate) => candidate.moduleKey === moduleKey);
-    if (!surface?.resolverFunctionKey) throw new Error(`No UI module ${moduleKey} with a resolver in manifest.yml.`);
-    const fn = functions.get(surface.resolverFunctionKey);
-    if (!fn) throw new Error(`manifest.yml names no function ${surface.resolverFunctionKey}.`);
+    const user = directory.listUsers().find((candidate) => candidate.accountId === accountId);
+    if (!user) throw new UnknownUserError(accountId);
+    if (!module.resolverFunctionKey) throw new Error(`No UI module ${module.moduleKey} with a resolver in manifest.yml.`);
+    const fn = functions.get(module.resolverFunctionKey);
+    if (!fn) throw new Error(`manifest.yml names no function ${module.resolverFunctionKey}.`);
     return track(
       runtime.invokeResolver(fn.handler as Parameters<ForgeRuntimeEmulator['invokeResolver']>[0], {
         functionKey,
         payload,
         accountId,
-        moduleKey,
-        extension: { type: surface.moduleType, ...extension },
+        moduleKey: module.moduleKey,
+        locale: forgeLocale(user.locale),
+        timezone: user.timeZone,
+        extension: frontend?.extension ?? { type: module.moduleType },
+        ...(frontend ? { localId: frontend.localId } : {}),
+        context: { theme: frontend?.theme ?? themeState('light') },
       }),
     );
   };
 
+  // Jira's REST API as the acting user, exactly as the app's asUser() calls reach it.
+  const jiraAsUser = (accountId: string, path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+    return productFetch({ remote: 'jira', provider: 'user', accountId, path, init: { ...init, headers } });
+  };
+
   app.use(
     createHostRouter({
-      surfaces,
+      modules,
+      permissions: manifest.permissions,
       directory,
-      invoke: (request) => invoke(request.surface.moduleKey, request.functionKey, request.payload, request.accountId, request.extension),
+      invoke: (request) => invoke(request.module, request.functionKey, request.payload, request.accountId, request.context),
+      jiraAsUser,
       siteUrl: () => url,
       cloudId: LOCAL_CLOUD_ID,
-      environmentId: LOCAL_ENVIRONMENT_ID,
+      appId: runtime.appId,
+      environmentId: runtime.environmentId,
+      contexts: options.hostContexts,
       notice: realJira ? `Product calls go to ${realJira.baseUrl} as ${realJira.email}.` : undefined,
     }),
   );
@@ -299,7 +324,11 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     jira,
     db,
     directory,
-    invoke: (moduleKey, functionKey, payload, accountId) => invoke(moduleKey, functionKey, payload, accountId),
+    invoke: (moduleKey, functionKey, payload, accountId) => {
+      const module = modules.find((candidate) => candidate.moduleKey === moduleKey);
+      if (!module) return Promise.reject(new Error(`No UI module ${moduleKey} in manifest.yml.`));
+      return invoke(module, functionKey, payload, accountId, null);
+    },
     close: async () => {
       await Promise.allSettled([...running]);
       await runtime.close();

@@ -2,11 +2,16 @@
  * The local site's stand-in for Jira's Custom UI bridge. @forge/bridge calls
  * globalThis.__bridge.callBridge(name, payload); Jira answers through its host frame, and here the
  * local site's server answers instead. Loaded before the app's bundle, as Jira injects its bridge.
+ * The only thing it tells the site about where it runs is the opaque context id the site put on
+ * <html> when it served this UI: the site, like Forge's platform, knows the module, project, issue
+ * and user behind it.
  */
 (function () {
   'use strict';
-  var surface = document.documentElement.getAttribute('data-pmo-surface') || '';
-  var extension = JSON.parse(document.documentElement.getAttribute('data-pmo-extension') || '{}');
+  var contextId = document.documentElement.getAttribute('data-forge-context') || '';
+  // Atlaskit's token themes, served by the site from its own origin so they pass the app's CSP.
+  var THEME_STYLESHEETS = ['atlassian-light', 'atlassian-dark', 'atlassian-shape', 'atlassian-spacing', 'atlassian-typography'];
+  var DATA_THEME = 'dark:dark light:light shape:shape spacing:spacing typography:typography';
 
   function post(path, body) {
     return fetch(path, {
@@ -26,18 +31,45 @@
     if (window.parent && window.parent !== window) window.parent.postMessage(Object.assign({ source: 'pmo-bridge' }, message), window.location.origin);
   }
 
+  function loadStylesheet(name) {
+    var present = document.querySelector('link[data-forge-theme="' + name + '"]');
+    if (present) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      var link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = '/__host/themes/' + name + '.css';
+      link.setAttribute('data-forge-theme', name);
+      link.onload = function () { resolve(); };
+      link.onerror = function () { reject(new Error('The theme ' + name + ' did not load.')); };
+      document.head.appendChild(link);
+    });
+  }
+
   var handlers = {
     invoke: function (payload) {
       // The payload as the app gave it (absent stays absent): the app's resolver judges it, as on Forge.
-      return post('/__host/invoke', { surface: surface, extension: extension, functionKey: payload.functionKey, payload: payload.payload });
+      return post('/__host/invoke', { context: contextId, functionKey: payload.functionKey, payload: payload.payload });
     },
     getContext: function () {
-      return post('/__host/context', { surface: surface, extension: extension });
+      return post('/__host/context', { context: contextId });
     },
     enableTheming: function () {
-      var mode = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-      document.documentElement.setAttribute('data-color-mode', mode);
-      document.documentElement.setAttribute('data-theme', mode + ':' + mode + ' light:light dark:dark spacing:spacing typography:typography');
+      // The theme the host's header chose, not the browser's preference: Jira's setting wins there too.
+      return post('/__host/context', { context: contextId }).then(function (context) {
+        var mode = context.theme && context.theme.colorMode === 'dark' ? 'dark' : 'light';
+        return Promise.all(THEME_STYLESHEETS.map(loadStylesheet)).then(function () {
+          document.documentElement.setAttribute('data-color-mode', mode);
+          document.documentElement.setAttribute('data-theme', DATA_THEME);
+        });
+      });
+    },
+    submit: function (payload) {
+      return post('/__host/submit', { context: contextId, payload: payload }).then(function () {
+        toHost({ type: 'submitted' });
+      });
+    },
+    close: function () {
+      toHost({ type: 'close' });
       return Promise.resolve();
     },
     navigate: function (payload) {
@@ -65,7 +97,8 @@
     callBridge: function (name, payload) {
       var handler = handlers[name];
       if (!handler) return Promise.reject(new Error('The local site does not provide the bridge call "' + name + '".'));
-      return handler(payload || {});
+      // A submitted field value may be 0, '' or null: it is passed as given.
+      return handler(name === 'submit' ? payload : payload || {});
     },
   };
 })();

@@ -1,18 +1,56 @@
-/* The host page's own behaviour: the acting-user switch, flags and navigation asked for by the app. */
+/*
+ * The host page's own behaviour: the acting-user and theme switches, flags and navigation asked for
+ * by the app, and the edit and config UIs of custom fields and macros (shown in place of the view).
+ */
 (function () {
   'use strict';
+  function post(path, body) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
+    });
+  }
+
   var select = document.getElementById('acting-user');
   if (select) {
     select.addEventListener('change', function () {
-      fetch('/__host/user', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        credentials: 'same-origin',
-        body: JSON.stringify({ accountId: select.value }),
-      }).then(function () {
+      post('/__host/user', { accountId: select.value }).then(function () {
         window.location.reload();
       });
     });
+  }
+
+  // The theme applies to the chrome at once and to each UI when it reloads, as Jira re-themes its apps.
+  var colorMode = document.getElementById('color-mode');
+  if (colorMode) {
+    colorMode.addEventListener('change', function () {
+      post('/__host/theme', { colorMode: colorMode.value }).then(function () {
+        document.documentElement.setAttribute('data-color-mode', colorMode.value);
+        document.querySelectorAll('iframe[data-module-key]').forEach(function (frame) {
+          frame.contentWindow.location.reload();
+        });
+      });
+    });
+  }
+
+  // An Edit button shows the edit (or config) UI in the frame of the view; close or submit shows the view again.
+  document.querySelectorAll('button.switch-frame').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var frame = document.getElementById(button.getAttribute('data-frame'));
+      if (!frame) return;
+      if (!frame.hasAttribute('data-view-src')) frame.setAttribute('data-view-src', frame.getAttribute('src'));
+      frame.setAttribute('src', button.getAttribute('data-src'));
+      frame.setAttribute('data-entry-point', button.getAttribute('data-entry-point'));
+      button.hidden = true;
+    });
+  });
+
+  function frameOf(source) {
+    var frames = document.querySelectorAll('iframe[data-module-key]');
+    for (var index = 0; index < frames.length; index++) if (frames[index].contentWindow === source) return frames[index];
+    return null;
   }
 
   var flags = document.getElementById('flags');
@@ -30,6 +68,12 @@
     if (message.type === 'navigate' && typeof message.url === 'string') {
       if (message.target === 'new-tab') window.open(message.url, '_blank', 'noopener');
       else window.location.assign(message.url);
+    }
+    // The product shows what was saved: the page is read again.
+    if (message.type === 'submitted') window.location.reload();
+    if (message.type === 'close') {
+      var frame = frameOf(event.source);
+      if (frame && frame.hasAttribute('data-view-src')) window.location.reload();
     }
   });
 })();
