@@ -411,6 +411,16 @@ export function createHostRouter(options: HostOptions): express.Router {
     ),
   });
 
+  /**
+   * Each page module's route, `{projectKey}` standing for the project a navigation names: what
+   * `router.navigate({target: 'module', moduleKey, projectKey})` opens, as Jira resolves it.
+   */
+  const moduleRoutes: Record<string, string> = Object.fromEntries([
+    ...modulesOf('global').map((module, index) => [module.moduleKey, index === 0 ? '/' : `/apps/${module.moduleKey}`]),
+    ...modulesOf('project').map((module) => [module.moduleKey, `/projects/{projectKey}/apps/${module.moduleKey}`]),
+    ...modulesOf('admin').map((module) => [module.moduleKey, `/settings/apps/${module.moduleKey}`]),
+  ]);
+
   function navLinks(currentPath: string, here: { projectKey?: string; issueKey?: string }): NavLink[] {
     const links: Omit<NavLink, 'current'>[] = [];
     modulesOf('global').forEach((module, index) => links.push({ href: index === 0 ? '/' : `/apps/${module.moduleKey}`, label: module.title }));
@@ -459,6 +469,7 @@ export function createHostRouter(options: HostOptions): express.Router {
               colorMode: colorModeOf(request),
               notice: options.notice,
               main: result.main,
+              moduleRoutes,
             }),
           );
       } catch (error) {

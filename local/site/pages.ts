@@ -50,6 +50,8 @@ export interface LayoutOptions {
   notice?: string;
   /** The page's own markup, already escaped. */
   main: string;
+  /** Where each page module is, for the bridge's navigation to `{target: 'module', moduleKey}`. */
+  moduleRoutes: Record<string, string>;
 }
 
 export function layout(options: LayoutOptions): string {
@@ -63,7 +65,7 @@ export function layout(options: LayoutOptions): string {
   return `<!doctype html>
 <html lang="en" data-color-mode="${options.colorMode}" data-theme="${DATA_THEME}"><head><meta charset="utf-8"><title>${escapeHtml(options.title)} · ${options.product} (local site)</title>
 <link rel="icon" href="/__host/favicon.svg">${stylesheets}<link rel="stylesheet" href="/__host/host.css"></head>
-<body>
+<body data-module-routes="${escapeHtml(JSON.stringify(options.moduleRoutes))}">
 <header><span class="product">${options.product} · local site</span><nav>${nav}</nav><span class="spacer"></span>
 <label>Theme<select id="color-mode" data-testid="color-mode">${modes}</select></label>
 <label>Acting as<select id="acting-user" data-testid="acting-user">${choose}${userOptions}</select></label></header>

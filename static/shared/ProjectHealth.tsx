@@ -36,7 +36,7 @@ function ItemLink({ itemKey, items }: { itemKey: string; items: Record<string, I
   const item = items[itemKey];
   return (
     <Inline space="space.075" alignBlock="center">
-      <Button appearance="subtle" spacing="compact" onClick={() => void router.open(`/browse/${itemKey}`)} testId={`open-${itemKey}`}>
+      <Button appearance="subtle" spacing="compact" onClick={() => void router.open({ target: 'issue', issueKey: itemKey })} testId={`open-${itemKey}`}>
         {itemKey}
       </Button>
       {item ? <Text>{item.summary}</Text> : null}

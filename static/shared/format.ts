@@ -66,9 +66,11 @@ export function formatFigure(figure: Figure | undefined, kind: FigureKind, curre
 /** A change of a figure, signed: "+0.05", "−1,200", "+2.0%"; "no change" when equal. */
 export function formatChange(now: number | null, before: number | null, kind: FigureKind, currency: string | null = null): string | null {
   if (now === null || before === null) return null;
-  const change = now - before;
+  // Indices change by what is shown of them, so "0.93 → 0.93" never reads as a change.
+  const shown = (value: number) => (kind === 'index' ? Math.trunc(value * 100) : value);
+  const change = shown(now) - shown(before);
   if (Math.abs(change) < 1e-9) return 'no change';
-  const text = kind === 'index' ? twoDecimals.format(Math.abs(Math.round(change * 100) / 100)) : formatNumber(Math.abs(change), kind, currency);
+  const text = kind === 'index' ? twoDecimals.format(Math.abs(change) / 100) : formatNumber(Math.abs(change), kind, currency);
   return `${change > 0 ? '+' : '−'}${text}`;
 }
 

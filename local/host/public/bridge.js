@@ -72,12 +72,13 @@
       toHost({ type: 'close' });
       return Promise.resolve();
     },
+    // A URL or a NavigationLocation ({target: 'module' | 'issue', ...}); the host page resolves it.
     navigate: function (payload) {
-      toHost({ type: 'navigate', url: payload.url, target: payload.type });
+      toHost({ type: 'navigate', location: payload, target: payload.type });
       return Promise.resolve();
     },
     open: function (payload) {
-      toHost({ type: 'navigate', url: payload.url, target: 'new-tab' });
+      toHost({ type: 'navigate', location: payload, target: 'new-tab' });
       return Promise.resolve();
     },
     showFlag: function (payload) {

@@ -54,20 +54,39 @@
   }
 
   var flags = document.getElementById('flags');
+  function showFlag(shown) {
+    if (!flags) return;
+    var flag = document.createElement('div');
+    flag.className = 'flag flag-' + (shown.type || 'info');
+    flag.setAttribute('role', 'status');
+    flag.textContent = (shown.title || '') + (shown.description ? ' — ' + shown.description : '');
+    flags.appendChild(flag);
+    setTimeout(function () { flag.remove(); }, 8000);
+  }
+
+  // Where router.navigate/open goes: a URL as given, or a NavigationLocation as Jira resolves it.
+  var moduleRoutes = JSON.parse(document.body.getAttribute('data-module-routes') || '{}');
+  function urlOf(location) {
+    if (typeof location.url === 'string') return location.url;
+    if (location.target === 'issue' && typeof location.issueKey === 'string') return '/browse/' + encodeURIComponent(location.issueKey);
+    if (location.target === 'module' && typeof location.moduleKey === 'string' && Object.prototype.hasOwnProperty.call(moduleRoutes, location.moduleKey)) {
+      var route = moduleRoutes[location.moduleKey];
+      if (route.indexOf('{projectKey}') < 0) return route;
+      return typeof location.projectKey === 'string' ? route.replace('{projectKey}', encodeURIComponent(location.projectKey)) : null;
+    }
+    return null;
+  }
+
   window.addEventListener('message', function (event) {
     if (event.origin !== window.location.origin || !event.data || event.data.source !== 'pmo-bridge') return;
     var message = event.data;
-    if (message.type === 'flag' && flags) {
-      var flag = document.createElement('div');
-      flag.className = 'flag flag-' + (message.flag.type || 'info');
-      flag.setAttribute('role', 'status');
-      flag.textContent = (message.flag.title || '') + (message.flag.description ? ' — ' + message.flag.description : '');
-      flags.appendChild(flag);
-      setTimeout(function () { flag.remove(); }, 8000);
-    }
-    if (message.type === 'navigate' && typeof message.url === 'string') {
-      if (message.target === 'new-tab') window.open(message.url, '_blank', 'noopener');
-      else window.location.assign(message.url);
+    if (message.type === 'flag') showFlag(message.flag);
+    if (message.type === 'navigate') {
+      var url = urlOf(message.location || {});
+      if (url === null) {
+        showFlag({ type: 'error', title: 'The local site cannot open that', description: JSON.stringify(message.location || {}).slice(0, 200) });
+      } else if (message.target === 'new-tab') window.open(url, '_blank', 'noopener');
+      else window.location.assign(url);
     }
     // The product shows what was saved: the page is read again.
     if (message.type === 'submitted') window.location.reload();
