@@ -232,6 +232,12 @@ function Forecast({ view, metrics }: { view: ProjectHealthView; metrics: Project
   const late = forecast?.p85 && target ? forecast.p85 > target.day : null;
   return (
     <Section title="Forecast" testId="forecast">
+      <Text testId="forecast-target">
+        <Defined figure="target">
+          <Text weight="medium">Target</Text>
+        </Defined>{' '}
+        {target ? `${formatDay(target.day)} (${target.source})` : 'none: no baseline, release or due date'}
+      </Text>
       {forecast === null || forecast.p85 === null ? (
         <Text testId="forecast-reason">No forecast: {forecast?.reason ?? 'it has not been computed yet'}.</Text>
       ) : (
@@ -245,12 +251,6 @@ function Forecast({ view, metrics }: { view: ProjectHealthView; metrics: Project
                 <Text weight="medium">P85</Text>
               </Defined>{' '}
               {formatDay(forecast.p85)}
-            </Text>
-            <Text testId="forecast-target">
-              <Defined figure="target">
-                <Text weight="medium">Target</Text>
-              </Defined>{' '}
-              {target ? `${formatDay(target.day)} (${target.source})` : 'none: no baseline, release or due date'}
             </Text>
             {late !== null ? <Lozenge appearance={late ? 'removed' : 'success'}>{late ? 'P85 after the target' : 'P85 by the target'}</Lozenge> : null}
           </Inline>

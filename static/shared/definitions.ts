@@ -26,6 +26,7 @@ export const DEFINITIONS = {
   overdue: 'Unresolved issues whose due date is before today.',
   milestonesAtRisk: 'Versions not released whose release date has passed, or whose forecast P85 is after it.',
   lastWeek: 'The change since the same moment a week ago (from the daily history; reconstructed from Jira’s histories before it began).',
+  lastUpdated: 'When an issue of the project last changed in Jira.',
   lastSynced: 'When the figures were computed; Stale when the latest sync failed and the figures are the last good ones.',
   lead: 'The project lead in Jira.',
   portfolio: 'The project’s Jira category, which the PMO uses as its portfolio.',

@@ -296,8 +296,12 @@ function Portfolio({ accountId }: { accountId: string }) {
             <span title="When the oldest figures in view were computed">{oldest ? formatDateTime(oldest) : 'not yet'}</span>
             {staleCount > 0 ? ` · ${staleCount} stale` : ''}
             {notSyncedCount > 0 ? ` · ${notSyncedCount} not synced yet` : ''}
-            {page.currency === null ? ' · money in the site currency (not set up yet)' : ''}
           </Text>
+          {page.currency === null ? (
+            <Text testId="currency-note" size="small" color="color.text.subtlest">
+              Money is shown without a currency until the PMO sets the site currency.
+            </Text>
+          ) : null}
           <PortfolioTable
             rows={rows}
             columns={settings.columns}

@@ -106,7 +106,7 @@ function SortHeader({ column, order, onSort }: { column: PortfolioColumn; order:
   const active = order.column === column.id;
   const next: SortOrder = { column: column.id, direction: active && order.direction === 'ascending' ? 'descending' : 'ascending' };
   return (
-    <th scope="col" style={headCell(column.numeric)} aria-sort={active ? order.direction : 'none'} data-testid={`column-${column.id}`}>
+    <th scope="col" style={headCell(column.numeric)} aria-sort={active ? order.direction : 'none'} data-testid={`column-${column.id}`} data-label={column.label}>
       <Inline space="space.050" alignBlock="center" alignInline={column.numeric ? 'end' : 'start'}>
         <Defined figure={column.definition}>{column.label}</Defined>
         <button

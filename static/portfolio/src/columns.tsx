@@ -52,6 +52,7 @@ export const COLUMN_IDS = [
   'overdue',
   'milestonesAtRisk',
   'lastWeek',
+  'lastUpdated',
   'lastSynced',
 ] as const;
 export type ColumnId = (typeof COLUMN_IDS)[number];
@@ -267,6 +268,15 @@ export const COLUMNS: PortfolioColumn[] = [
         ),
       };
     },
+  },
+  {
+    id: 'lastUpdated',
+    label: 'Last updated',
+    definition: 'lastUpdated',
+    numeric: false,
+    byDefault: false,
+    value: ({ project, metrics }, { now }) =>
+      !metrics ? notSynced() : project.lastUpdated ? { text: formatAgo(project.lastUpdated, now), sort: project.lastUpdated, render: <time dateTime={project.lastUpdated} title={formatDateTime(project.lastUpdated)}>{formatAgo(project.lastUpdated, now)}</time> } : missing('Never'),
   },
   {
     id: 'lastSynced',
