@@ -122,12 +122,6 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
   }
 }
 
-/** The numbers in one column, top to bottom (within each portfolio's group). */
-async function columnNumbers(column: string): Promise<number[]> {
-  const texts = await rows().evaluateAll((elements, id) => elements.map((element) => element.querySelector(`td[data-column="${id}"]`)?.getAttribute('data-text') ?? ''), column);
-  return texts.map((text) => Number(text.replace(/[%,]/g, '')));
-}
-
 /** sync/progress calls are at least a second apart (@forge/bridge allows 500 invokes per 25 s). */
 function expectPollingAtMostOncePerSecond(): number {
   const polls = invokes.filter((call) => call.functionKey === 'sync/progress');
