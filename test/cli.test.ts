@@ -40,7 +40,7 @@ test('report --format json is the documented report, for the projects the user m
   expect(Object.keys(report).sort()).toEqual(['asOf', 'format', 'portfolios', 'projects', 'scope', 'total', 'version', 'viewer', 'workload'].sort());
   for (const project of report.projects) {
     expect(project.metrics.projectKey).toBe(project.key);
-    expect(['red', 'amber', 'green']).toContain(project.metrics.health.rag);
+    expect(['red', 'amber', 'not set up', 'green']).toContain(project.metrics.health.rag);
   }
   expect(report.total.projectKeys.sort()).toEqual(browsableProjectKeys(dataset, contractor.accountId));
 });
@@ -60,14 +60,46 @@ test('report --project --format csv gives one row with the figures', () => {
   expect(lines[1].split(',')[4]).toBe(String(issues.length));
 });
 
-test('report --portfolio --format md gives a Markdown table', () => {
+test('report --portfolio --format md reads as a status e-mail: totals, health with its reasons, every project', () => {
   const dataset = loadDatasetFile(datasetFile);
   const category = dataset.categories[0];
   const result = pmo('report', '--data', datasetFile, '--portfolio', category.name, '--format', 'md');
   expect(result.status).toBe(0);
   const count = dataset.projects.filter((project) => project.categoryId === category.id).length;
-  expect(result.stdout).toContain('| Project | Name |');
-  expect(result.stdout.split('\n').filter((line) => /^\| [A-Z]/.test(line) && !line.startsWith('| Project'))).toHaveLength(count);
+  const text = result.stdout;
+  expect(text).toMatch(/^# PMO Portfolio status, \d{1,2} \w{3} \d{4}\n/);
+  expect(text).toContain('## Totals');
+  expect(text).toMatch(new RegExp(`\\| All projects \\| ${count} \\| \\d+ red, \\d+ amber, \\d+ not set up, \\d+ green \\|`));
+  // Money with thousands separators, indices with two decimals.
+  expect(text).toMatch(/\| \d{1,3}(,\d{3})+ \|/);
+  expect(text).toContain('## Needing attention');
+  expect(text).toMatch(/- \*\*[A-Z]+ .+\*\*: (red|amber|not set up)\. .*(is below|is above|cannot be computed)/);
+  const table = text.slice(text.indexOf('## Every project'));
+  expect(table.split('\n').filter((line) => /^\| [A-Z]/.test(line) && !line.startsWith('| Project'))).toHaveLength(count);
+});
+
+test('report --as-of a past day: every figure is of that day, nothing after it appears', () => {
+  const dataset = loadDatasetFile(datasetFile);
+  const day = '2026-03-31';
+  const end = Date.parse(`${day}T23:59:59.999Z`);
+  const result = pmo('report', '--data', datasetFile, '--as-of', day);
+  expect(result.status).toBe(0);
+  const report = JSON.parse(result.stdout) as { projects: { key: string; issueCounts: { total: number; done: number }; lastUpdated: string | null }[] };
+  const doneCategory = new Set(dataset.statuses.filter((status) => status.categoryKey === 'done').map((status) => status.id));
+  for (const project of report.projects) {
+    const issues = dataset.issues.filter((issue) => issue.projectKey === project.key && Date.parse(issue.created) <= end);
+    // An issue's status on the day: the last status change by then, else the one it was created in.
+    const statusOn = (issue: (typeof issues)[number]): string => {
+      const moves = issue.changelog.flatMap((entry) => entry.items.filter((item) => item.fieldId === 'status').map((item) => ({ at: Date.parse(entry.created), from: item.from, to: item.to })));
+      const before = moves.filter((move) => move.at <= end).sort((a, b) => a.at - b.at);
+      if (before.length > 0) return before[before.length - 1].to!;
+      const first = moves.sort((a, b) => a.at - b.at)[0];
+      return first ? first.from! : issue.statusId;
+    };
+    expect({ key: project.key, total: project.issueCounts.total }).toEqual({ key: project.key, total: issues.length });
+    expect({ key: project.key, done: project.issueCounts.done }).toEqual({ key: project.key, done: issues.filter((issue) => doneCategory.has(statusOn(issue))).length });
+    if (project.lastUpdated !== null) expect(Date.parse(project.lastUpdated)).toBeLessThanOrEqual(end);
+  }
 });
 
 test('bad input gets a clear error and a failing exit code', () => {

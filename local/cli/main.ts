@@ -222,10 +222,10 @@ async function report(options: ReportOptions): Promise<void> {
         ? { scope: 'portfolio', portfolioName: options.portfolio }
         : { scope: 'all' };
     const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}) };
-    const overview = unwrap(await invokeLiveReport(site, 'portfolio/overview', payload, accountId));
+    // One read of every project as the user: the metrics and each project's row, of the same day.
     const metrics = unwrap(await invokeLiveReport(site, 'portfolio/metrics', payload, accountId));
     const scope = { project: options.project ?? null, portfolio: options.portfolio ?? null };
-    process.stdout.write(formatReport(toReport(overview, metrics, scope), options.format));
+    process.stdout.write(formatReport(toReport(metrics, scope), options.format));
   } finally {
     await site.close();
   }

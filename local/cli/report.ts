@@ -27,20 +27,19 @@ export interface PortfolioReport extends Omit<PortfolioOverview, 'projects'> {
   workload: PersonWorkload[];
 }
 
-export function toReport(overview: PortfolioOverview, metrics: PortfolioMetricsReport, scope: PortfolioReport['scope']): PortfolioReport {
+export function toReport(metrics: PortfolioMetricsReport, scope: PortfolioReport['scope']): PortfolioReport {
   const byKey = new Map(metrics.projects.map((project) => [project.projectKey, project]));
-  const projects = overview.projects.map((project) => {
-    const projectMetrics = byKey.get(project.key);
-    // Both answers come from the same user's view; a project in one and not the other changed in between.
-    if (!projectMetrics) throw new Error(`Project ${project.key} changed while the report was read; run it again.`);
-    return { ...project, metrics: projectMetrics };
+  const projects = metrics.rows.map((row) => {
+    const projectMetrics = byKey.get(row.key);
+    if (!projectMetrics) throw new Error(`Project ${row.key} has a row but no metrics in the report.`);
+    return { ...row, metrics: projectMetrics };
   });
   return {
     format: 'pmo-portfolio-report',
     version: 1,
     scope,
-    asOf: overview.asOf,
-    viewer: overview.viewer,
+    asOf: metrics.asOf,
+    viewer: metrics.viewer,
     projects,
     portfolios: metrics.portfolios,
     total: metrics.total,
@@ -98,17 +97,68 @@ export function formatReport(report: PortfolioReport, format: ReportFormat): str
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'csv':
       return stringify([COLUMNS, ...rows(report)]);
-    case 'md': {
-      const lines = [
-        '# PMO Portfolio report',
-        '',
-        `As of ${report.asOf}, for ${report.viewer.displayName}: ${report.projects.length} project${report.projects.length === 1 ? '' : 's'}.`,
-        '',
-      ];
-      if (report.projects.length === 0) return `${lines.join('\n')}No projects you may browse match.\n`;
-      lines.push(`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map(() => ' --- ').join('|')}|`);
-      for (const row of rows(report)) lines.push(`| ${row.map(markdownCell).join(' | ')} |`);
-      return `${lines.join('\n')}\n`;
-    }
+    case 'md':
+      return statusMarkdown(report);
   }
+}
+
+const amount = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const money = (figure: Figure, currency: string | null): string => (figure.value === null ? '—' : `${amount.format(figure.value)}${currency ? ` ${currency}` : ''}`);
+const indexText = (figure: Figure): string => (figure.value === null ? '—' : (Math.trunc(figure.value * 100) / 100).toFixed(2));
+const dayText = (iso: string): string => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/**
+ * The report as a status e-mail: the totals (sums, indices from the sums, health counts), the projects
+ * that need attention with the reasons, then every project. Money in the site currency once set up.
+ */
+export function statusMarkdown(report: PortfolioReport, currency: string | null = null): string {
+  const lines: string[] = [`# PMO Portfolio status, ${dayText(report.asOf)}`, ''];
+  const count = report.projects.length;
+  lines.push(`For ${markdownCell(report.viewer.displayName)}: ${count} project${count === 1 ? '' : 's'} as of ${report.asOf}.${currency ? '' : ' Money is in the site currency (none is set up yet).'}`, '');
+  if (count === 0) return `${lines.join('\n')}No projects you may browse match.\n`;
+
+  const rollups: [string, PortfolioMetrics][] = [['All projects', report.total], ...report.portfolios.map((portfolio): [string, PortfolioMetrics] => [portfolio.name ?? 'No portfolio', portfolio])];
+  lines.push('## Totals', '', '| | Projects | Health | BAC | PV | EV | AC | CV | EAC | SPI | CPI |', '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, totals] of rollups) {
+    const health = `${totals.byHealth.red} red, ${totals.byHealth.amber} amber, ${totals.byHealth['not set up']} not set up, ${totals.byHealth.green} green`;
+    lines.push(
+      `| ${markdownCell(name)} | ${totals.projectKeys.length} | ${health} | ${[totals.bac, totals.pv, totals.ev, totals.ac, totals.cv, totals.eac].map((figure) => money(figure, currency)).join(' | ')} | ${indexText(totals.spi)} | ${indexText(totals.cpi)} |`,
+    );
+  }
+  const leftOut = report.total.leftOutOfSums;
+  if (leftOut.length > 0) lines.push('', `Left out of the sums: ${leftOut.map((entry) => `${entry.projectKey} (${entry.reason})`).map(markdownCell).join('; ')}.`);
+
+  const attention = report.projects.filter((project) => project.metrics.health.rag !== 'green');
+  lines.push('', '## Needing attention', '');
+  if (attention.length === 0) lines.push('Every project is green.');
+  const order = { red: 0, amber: 1, 'not set up': 2, green: 3 } as const;
+  for (const project of [...attention].sort((a, b) => order[a.metrics.health.rag] - order[b.metrics.health.rag] || a.key.localeCompare(b.key))) {
+    const { health } = project.metrics;
+    const why = health.override ? `set by hand: ${health.override.comment}` : health.criteria.join('; ');
+    lines.push(`- **${markdownCell(project.key)} ${markdownCell(project.name)}**: ${health.rag}. ${markdownCell(why)}`);
+  }
+
+  lines.push('', '## Every project', '', '| Project | Portfolio | Lead | Health | % done | SPI | CPI | BAC | AC | EAC | Forecast P85 | Overdue |', '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  for (const project of report.projects) {
+    const { earnedValue, health, schedule } = project.metrics;
+    lines.push(
+      `| ${[
+        `${project.key} ${project.name}`,
+        project.portfolio?.name ?? 'No portfolio',
+        project.lead?.displayName ?? '—',
+        health.rag,
+        project.percentDone === null ? '—' : `${project.percentDone.toFixed(1)}%`,
+        indexText(earnedValue.spi),
+        indexText(earnedValue.cpi),
+        money(earnedValue.bac, currency),
+        money(earnedValue.ac, currency),
+        money(earnedValue.eac.byCpi, currency),
+        schedule.forecast?.p85 ?? '—',
+        String(project.overdueCount),
+      ]
+        .map(markdownCell)
+        .join(' | ')} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -25,6 +25,8 @@ export interface PortfolioOverviewRequest {
 export interface PortfolioMetricsReport {
   asOf: string;
   viewer: PersonRef;
+  /** Each project's row (issue counts, percent done, overdue, last update), as of `asOf`. */
+  rows: PortfolioProject[];
   projects: ProjectMetrics[];
   /** One roll-up per portfolio (name null: the projects without one). */
   portfolios: PortfolioMetrics[];

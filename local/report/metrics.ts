@@ -11,6 +11,8 @@ import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } f
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../src/metrics/settings';
 import type { PortfolioMetricsReport, PortfolioOverviewRequest } from './contract';
 import { fetchProjectData } from '../../src/sync/fetchProject';
+import { portfolioRow } from '../../src/metrics/summary';
+import { identityOf } from '../../src/sync/rounds';
 import { selectProjects } from './scope';
 
 /** Projects read at once: each is many paged requests. */
@@ -38,6 +40,8 @@ export async function readPortfolioMetrics(client: JiraClient, request: Portfoli
   return {
     asOf: new Date(asOfMs).toISOString(),
     viewer: { accountId: viewer.accountId, displayName: viewer.displayName },
+    // The rows from the same data, as of the same instant: no figure of a past day comes from today.
+    rows: entries.map((entry, index) => portfolioRow(identityOf(projects[index]), entry.project, entry.metrics, asOfMs)),
     projects: entries.map((entry) => entry.metrics),
     portfolios: [...groupByPortfolio(entries, (entry) => entry.project.portfolio)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, entries),

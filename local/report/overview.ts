@@ -1,56 +1,14 @@
 /**
- * The portfolio overview: for every project the viewer may browse, its lead, portfolio, issue
- * counts by status category, percent done, overdue count and last update. Every request runs as
- * the viewer, so Jira's own permissions decide what they see.
+ * The portfolio overview: for every project the viewer may browse, its lead, portfolio, issue counts by
+ * status category, percent done, overdue count and last update, as of the day asked. Read with every
+ * metric from the projects' data and histories (local/report/metrics.ts), as the viewer, so every figure
+ * is of that day and Jira's own permissions decide what they see.
  */
-import { z } from 'zod';
-import { addDays, format } from 'date-fns';
-import { mapWithConcurrency, type JiraClient } from '../../src/jira/client';
-import { searchAllProjects, type JiraProject } from '../../src/jira/projects';
-import { countIssues, jqlString, searchIssuesPage } from '../../src/jira/search';
-import { getMyself } from '../../src/jira/users';
-import type { IssueCounts, PortfolioProject } from '../../src/shared/contract';
+import type { JiraClient } from '../../src/jira/client';
 import type { PortfolioOverview, PortfolioOverviewRequest } from './contract';
-import { identityOf } from '../../src/sync/rounds';
-import { selectProjects } from './scope';
-
-/** Projects read at once; each makes five requests, so Jira sees at most 20 in flight. */
-const PROJECT_CONCURRENCY = 4;
+import { readPortfolioMetrics } from './metrics';
 
 export async function readPortfolioOverview(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioOverview> {
-  const [viewer, visibleProjects] = await Promise.all([getMyself(client), searchAllProjects(client)]);
-  const projects = selectProjects(visibleProjects, request.filter ?? { scope: 'all' });
-  const asOf = request.asOf ?? null;
-  const rows = await mapWithConcurrency(projects, PROJECT_CONCURRENCY, (project) => readProjectRow(client, project, asOf));
-  return {
-    asOf: asOf ? `${asOf}T23:59:59.999Z` : now.toISOString(),
-    viewer: { accountId: viewer.accountId, displayName: viewer.displayName },
-    projects: rows,
-  };
-}
-
-async function readProjectRow(client: JiraClient, project: JiraProject, asOf: string | null): Promise<PortfolioProject> {
-  // Keys were checked against the project-key pattern when Jira's answer was parsed; quoting is a second guard.
-  let scope = `project = ${jqlString(project.key)}`;
-  let overdue = `${scope} AND resolved is EMPTY AND duedate < startOfDay()`;
-  if (asOf) {
-    const dayAfter = format(addDays(new Date(`${asOf}T00:00:00Z`), 1), 'yyyy-MM-dd');
-    scope += ` AND created < ${jqlString(dayAfter)}`;
-    overdue = `${scope} AND duedate < ${jqlString(asOf)} AND (resolved is EMPTY OR resolved >= ${jqlString(asOf)})`;
-  }
-  const [toDo, inProgress, done, overdueCount, latest] = await Promise.all([
-    countIssues(client, `${scope} AND statusCategory = "To Do"`),
-    countIssues(client, `${scope} AND statusCategory = "In Progress"`),
-    countIssues(client, `${scope} AND statusCategory = "Done"`),
-    countIssues(client, overdue),
-    searchIssuesPage(client, { jql: `${scope} ORDER BY updated DESC`, fields: ['updated'], maxResults: 1 }, z.object({ updated: z.string() })),
-  ]);
-  const issueCounts: IssueCounts = { total: toDo + inProgress + done, toDo, inProgress, done };
-  return {
-    ...identityOf(project),
-    issueCounts,
-    percentDone: issueCounts.total === 0 ? null : Math.round((done / issueCounts.total) * 1000) / 10,
-    overdueCount,
-    lastUpdated: latest.issues[0] ? new Date(latest.issues[0].fields.updated).toISOString() : null,
-  };
+  const report = await readPortfolioMetrics(client, request, now);
+  return { asOf: report.asOf, viewer: report.viewer, projects: report.rows };
 }

@@ -4,7 +4,8 @@
  * become counts). Pure, like the rest of the engine.
  */
 import type { ForecastFinish, HeadlineFigures, IssueCounts, PersonRef, PortfolioProject, PortfolioRef, ProjectMetrics, ProjectMetricsSummary } from '../shared/contract';
-import type { ProjectData } from './model';
+import { existedAt, statusCategoryAt } from './asOf';
+import type { ProjectData, WorkItem } from './model';
 
 export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary {
   const { progress, earnedValue, schedule, flow, quality, risk, health } = metrics;
@@ -49,17 +50,26 @@ export interface ProjectIdentity {
 }
 
 /**
- * The page row from the synced data: counts by current status category, overdue as the schedule
- * metrics count it (unresolved and due before the as-of day in the project's zone).
+ * The page row from the synced data as of `asOfMs` (now by default): items that existed then, counted
+ * by their status category then; overdue as the schedule metrics count it; the last change of any item
+ * at or before that instant (for a past day, nothing after it: an item updated since shows its last
+ * change known from its histories and worklogs up to then).
  */
-export function portfolioRow(project: ProjectIdentity, data: ProjectData, metrics: Pick<ProjectMetrics, 'schedule'>): PortfolioProject {
-  const counts: IssueCounts = { total: data.items.length, toDo: 0, inProgress: 0, done: 0 };
+export function portfolioRow(project: ProjectIdentity, data: ProjectData, metrics: Pick<ProjectMetrics, 'schedule'>, asOfMs = Number.POSITIVE_INFINITY): PortfolioProject {
+  const counts: IssueCounts = { total: 0, toDo: 0, inProgress: 0, done: 0 };
+  const workedOn = new Map<string, number>();
+  for (const worklog of data.worklogs) {
+    if (worklog.startedMs <= asOfMs) workedOn.set(worklog.issueKey, Math.max(workedOn.get(worklog.issueKey) ?? Number.NEGATIVE_INFINITY, worklog.startedMs));
+  }
   let lastUpdatedMs = Number.NEGATIVE_INFINITY;
   for (const item of data.items) {
-    if (item.statusCategory === 'done') counts.done += 1;
-    else if (item.statusCategory === 'indeterminate') counts.inProgress += 1;
+    if (!existedAt(item, asOfMs)) continue;
+    counts.total += 1;
+    const category = statusCategoryAt(item, asOfMs);
+    if (category === 'done') counts.done += 1;
+    else if (category === 'indeterminate') counts.inProgress += 1;
     else counts.toDo += 1;
-    if (item.updatedMs > lastUpdatedMs) lastUpdatedMs = item.updatedMs;
+    lastUpdatedMs = Math.max(lastUpdatedMs, lastChangeAt(item, asOfMs, workedOn.get(item.key)));
   }
   return {
     id: project.id,
@@ -72,6 +82,16 @@ export function portfolioRow(project: ProjectIdentity, data: ProjectData, metric
     overdueCount: metrics.schedule.overdueCount,
     lastUpdated: Number.isFinite(lastUpdatedMs) ? new Date(lastUpdatedMs).toISOString() : null,
   };
+}
+
+/** Jira's `updated` when it is not after T; else the latest change of the item its histories show by T. */
+function lastChangeAt(item: WorkItem, asOfMs: number, lastWorklogMs: number | undefined): number {
+  if (item.updatedMs <= asOfMs) return item.updatedMs;
+  let latest = item.createdMs;
+  for (const change of item.statusChanges) if (change.atMs <= asOfMs) latest = Math.max(latest, change.atMs);
+  for (const change of item.dueDateChanges) if (change.atMs <= asOfMs) latest = Math.max(latest, change.atMs);
+  if (item.resolvedMs !== null && item.resolvedMs <= asOfMs) latest = Math.max(latest, item.resolvedMs);
+  return Math.max(latest, lastWorklogMs ?? Number.NEGATIVE_INFINITY);
 }
 
 /** The figures the daily history keeps, and "since last week" compares. */
