@@ -20,6 +20,7 @@ import { editIssueRoute, getIssue } from './routes/issue';
 import { checkPermissions, myPermissions } from './routes/permissions';
 import { getProject, projectSearch, projectVersionsList, projectVersionsPage } from './routes/projects';
 import { approximateCount, removedSearchGet, removedSearchPost, searchJqlGet, searchJqlPost } from './routes/search';
+import { listStatuses } from './routes/statuses';
 import { myself, userGroups } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
@@ -37,6 +38,7 @@ export const JIRA_ROUTES: readonly JiraRoute[] = [
   projectVersionsPage,
   projectVersionsList,
   listFields,
+  listStatuses,
   searchJqlGet,
   searchJqlPost,
   approximateCount,
