@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { addDays, format } from 'date-fns';
 import { mapWithConcurrency, type JiraClient } from '../../src/jira/client';
 import { searchAllProjects, type JiraProject } from '../../src/jira/projects';
-import { countIssues, jqlString, searchIssuesPage } from '../../src/jira/search';
+import { searchIssuePages } from '../../src/jira/issues';
+import { countIssues, jqlString } from '../../src/jira/search';
 import { getMyself } from '../../src/jira/users';
 import type { IssueCounts, PortfolioOverview, PortfolioOverviewRequest, PortfolioProject } from '../../src/shared/contract';
 import { identityOf } from '../../src/sync/rounds';
@@ -42,7 +43,7 @@ async function readProjectRow(client: JiraClient, project: JiraProject, asOf: st
     countIssues(client, `${scope} AND statusCategory = "In Progress"`),
     countIssues(client, `${scope} AND statusCategory = "Done"`),
     countIssues(client, overdue),
-    searchIssuesPage(client, { jql: `${scope} ORDER BY updated DESC`, fields: ['updated'], maxResults: 1 }, z.object({ updated: z.string() })),
+    firstPage(client, `${scope} ORDER BY updated DESC`),
   ]);
   const issueCounts: IssueCounts = { total: toDo + inProgress + done, toDo, inProgress, done };
   return {
@@ -50,6 +51,17 @@ async function readProjectRow(client: JiraClient, project: JiraProject, asOf: st
     issueCounts,
     percentDone: issueCounts.total === 0 ? null : Math.round((done / issueCounts.total) * 1000) / 10,
     overdueCount,
-    lastUpdated: latest.issues[0] ? new Date(latest.issues[0].fields.updated).toISOString() : null,
+    lastUpdated: latest[0] ? new Date(latest[0].fields.updated).toISOString() : null,
   };
+}
+
+/** The first issue the JQL orders first (one page of one issue, through the app's one search pager). */
+async function firstPage(client: JiraClient, jql: string): Promise<{ fields: { updated: string } }[]> {
+  const pages = searchIssuePages(client, { jql, fields: ['updated'], pageSize: 1 }, z.object({ id: z.string(), fields: z.object({ updated: z.string() }) }));
+  try {
+    const first = await pages.next();
+    return first.done ? [] : first.value.issues;
+  } finally {
+    await pages.return(undefined);
+  }
 }

@@ -293,3 +293,18 @@ export async function readInbox(projectKey: string): Promise<{ key: string; valu
 export async function deleteInboxEntries(keys: readonly string[]): Promise<void> {
   await Promise.all(keys.map((key) => kvs.delete(key)));
 }
+
+const touchedPrefix = (roundId: string): string => `${roundKey(roundId)}:touched:`;
+
+/**
+ * A site-wide step put data of these projects in their inboxes (one record per step and part, so the
+ * steps' concurrent writes never meet): the round finishes those projects, and no others for this.
+ */
+export async function markTouched(roundId: string, step: 'issues' | 'worklogs', part: string, projectKeys: readonly string[]): Promise<void> {
+  await kvs.set(`${touchedPrefix(roundId)}${step}:${part}`, [...projectKeys], ROUND_TTL);
+}
+
+/** Every project a site-wide step of the round put data in the inbox of. */
+export async function touchedProjects(roundId: string): Promise<Set<string>> {
+  return new Set((await keysWithPrefix<string[]>(touchedPrefix(roundId))).flatMap(({ value }) => value));
+}

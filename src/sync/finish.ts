@@ -5,10 +5,9 @@
  * worklogs, edits of the last minute, an issue that moved in), compute the metrics and write the
  * snapshot and the day's history point. Idempotent: run twice it writes the same snapshot.
  */
-import { mapWithConcurrency, type JiraClient } from '../jira/client';
-import { issueWorklogs } from '../jira/worklogs';
+import type { JiraClient } from '../jira/client';
 import { computeProjectMetrics } from '../metrics';
-import { dayOfInstant, type ProjectData, type WorkItem, type Worklog } from '../metrics/model';
+import { canonical, dayOfInstant, type ProjectData, type WorkItem, type Worklog } from '../metrics/model';
 import type { ProjectSettings } from '../metrics/settings';
 import { portfolioRow, summarizeMetrics, type ProjectIdentity } from '../metrics/summary';
 import type { ProjectMetrics } from '../shared/contract';
@@ -16,8 +15,8 @@ import { loadProjectData, saveProjectData } from '../store/projectData';
 import { getSnapshot, recordHistory, setSnapshot, type ProjectSnapshot } from '../store/snapshots';
 import { deleteInboxEntries, readInbox, readIssueInbox } from '../store/syncRounds';
 import { getSyncState } from '../store/syncState';
-import { canonical, mergeItems } from './job';
-import { normalizeWorklog } from './normalize';
+import { mergeItems } from './job';
+import { reconcileWorklogs } from './reconcile';
 
 export interface FinishOptions {
   roundId: string;
@@ -34,8 +33,6 @@ export interface FinishResult {
   metrics: ProjectMetrics;
 }
 
-const DEFAULT_CONCURRENCY = 4;
-
 export async function finishProject(client: JiraClient, project: ProjectIdentity, options: FinishOptions): Promise<FinishResult> {
   const stored = await loadProjectData(project.key);
   if (!stored) throw new Error(`${project.key} has no synced data to finish`);
@@ -43,15 +40,9 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
   let data = mergeNewerItems(stored, issueInbox.flatMap((entry) => entry.value.items));
   data = mergeWorklogs(data, inbox.flatMap((entry) => entry.value.worklogs));
 
-  const logged = secondsByItem(data);
-  const unbalanced = data.items.filter((item) => item.timeSpentSeconds !== undefined && (item.timeSpentSeconds ?? 0) !== (logged.get(item.key) ?? 0));
-  if (unbalanced.length > 0) {
-    const read = await mapWithConcurrency(unbalanced, options.concurrency ?? DEFAULT_CONCURRENCY, (item) => issueWorklogs(client, item.key));
-    const replaced = new Set(unbalanced.map((item) => item.key));
-    const fresh = unbalanced.flatMap((item, index) => read[index].map((worklog) => normalizeWorklog(worklog, item.key, item.id)));
-    data = canonical({ ...data, worklogs: [...data.worklogs.filter((worklog) => !replaced.has(worklog.issueKey)), ...fresh] });
-  }
-  if (issueInbox.length > 0 || inbox.length > 0 || unbalanced.length > 0) await saveProjectData(data, 'main', options.nowMs);
+  const reconciled = await reconcileWorklogs(client, data, options.concurrency);
+  data = reconciled.data;
+  await saveProjectData(data, 'main', options.nowMs, stored);
   // Only after the data holding them is saved: a crash before this merges the same entries again.
   await deleteInboxEntries([...issueInbox, ...inbox].map((entry) => entry.key));
 
@@ -89,7 +80,7 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
       wip: metrics.flow.wip,
     },
   });
-  return { reconciled: unbalanced.length, inboxWorklogs: inbox.reduce((sum, entry) => sum + entry.value.worklogs.length, 0), metrics };
+  return { reconciled: reconciled.reconciled, inboxWorklogs: inbox.reduce((sum, entry) => sum + entry.value.worklogs.length, 0), metrics };
 }
 
 /**
@@ -123,12 +114,6 @@ export async function markStale(project: ProjectIdentity, reason: string, roundI
         updatedAtMs: nowMs,
       };
   await setSnapshot(snapshot);
-}
-
-function secondsByItem(data: ProjectData): Map<string, number> {
-  const seconds = new Map<string, number>();
-  for (const worklog of data.worklogs) seconds.set(worklog.issueKey, (seconds.get(worklog.issueKey) ?? 0) + worklog.seconds);
-  return seconds;
 }
 
 /** Merges the inbox's items, each only when no newer copy of it is stored (by Jira's `updated`). */

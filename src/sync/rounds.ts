@@ -17,15 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { JiraClient } from '../jira/client';
-import {
-  JiraBadAnswerError,
-  JiraError,
-  JiraForbiddenError,
-  JiraNotAuthenticatedError,
-  JiraNotFoundError,
-  JiraRateLimitedError,
-  JiraUnavailableError,
-} from '../jira/errors';
+import { failureInPmoWords } from '../jira/errors';
 import type { JiraProject } from '../jira/projects';
 import { DEFAULT_PROJECT_SETTINGS } from '../metrics/settings';
 import type { ProjectIdentity } from '../metrics/summary';
@@ -45,8 +37,6 @@ import {
   roundProjectAt,
   saveRoundProjects,
   claimNextProject,
-  addKnownStatuses,
-  getKnownStatuses,
   stepsDone,
   syncedProjects,
   troubleOf,
@@ -155,17 +145,6 @@ export async function startRound(
   return progressOf(round, new Map());
 }
 
-/** Why a job failed, in words for the PMO (the stale reason on the page); no request paths. */
-function describe(error: unknown): string {
-  if (error instanceof JiraRateLimitedError) return 'Jira kept refusing requests (rate limited)';
-  if (error instanceof JiraUnavailableError) return error.status > 0 ? `Jira did not answer (HTTP ${error.status})` : 'Jira could not be reached';
-  if (error instanceof JiraForbiddenError || error instanceof JiraNotAuthenticatedError) return `the app may not read it (HTTP ${error.status})`;
-  if (error instanceof JiraNotFoundError) return 'Jira no longer has it, or the app may not see it (HTTP 404)';
-  if (error instanceof JiraBadAnswerError) return 'Jira answered in an unexpected shape';
-  if (error instanceof JiraError) return `Jira refused a request (HTTP ${error.status}): ${error.jiraMessages[0] ?? error.message}`;
-  return `an internal error: ${error instanceof Error ? error.message : String(error)}`;
-}
-
 /** Runs one queue event. Never throws for a Jira failure: that is recorded on the project instead. */
 export async function runSyncEvent(event: SyncEvent, context: JobContext): Promise<'done' | 'continued'> {
   switch (event.kind) {
@@ -202,21 +181,18 @@ async function runProjectJob(roundId: string, index: number, context: JobContext
   };
   try {
     if (await mustReadProject(project.key, entry.readProject, context.nowMs)) {
-      const statuses = await getKnownStatuses();
-      const learnt = statuses.size;
       const result = await runProjectSync(
         context.client,
         { key: project.key, name: project.name, portfolio: project.portfolio?.name ?? null },
-        { nowMs: context.nowMs, remainingTimeMs: context.remainingTimeMs, statusCategories: statuses, ...(round.fieldIds ? { fieldIds: round.fieldIds } : {}) },
+        { nowMs: context.nowMs, remainingTimeMs: context.remainingTimeMs, roundId, ...(round.fieldIds ? { fieldIds: round.fieldIds } : {}) },
       );
-      if (statuses.size > learnt) await addKnownStatuses(statuses);
       if (result.status === 'paused') {
         await context.push([projectJob(roundId, index, project.key)]);
         return 'continued';
       }
     }
   } catch (error) {
-    await fail(roundId, project, `Reading the project from Jira failed: ${describe(error)}`, context.nowMs);
+    await fail(roundId, project, `Reading the project from Jira failed: ${failureInPmoWords(error)}`, context.nowMs);
     await next();
     return 'done';
   }
@@ -247,7 +223,7 @@ async function runStepJob(roundId: string, step: SiteStep, context: JobContext):
     }
   } catch (failure) {
     // The projects still finish, with the data they have, marked stale with this reason.
-    error = `Reading ${step === 'issues' ? 'changed issues' : 'worklogs'} from Jira failed: ${describe(failure)}`;
+    error = `Reading ${step === 'issues' ? 'changed issues' : 'worklogs'} from Jira failed: ${failureInPmoWords(failure)}`;
   }
   await markStepDone(roundId, step, context.nowMs, error);
   const steps = await stepsDone(roundId);
@@ -272,7 +248,7 @@ async function finish(roundId: string, project: ProjectIdentity, stepErrors: str
     await finishProject(context.client, project, { roundId, nowMs: context.nowMs, settings: DEFAULT_PROJECT_SETTINGS });
     await markDone(roundId, project.key, { atMs: context.nowMs, failure: null });
   } catch (error) {
-    await fail(roundId, project, `Computing its metrics failed: ${describe(error)}`, context.nowMs);
+    await fail(roundId, project, `Computing its metrics failed: ${failureInPmoWords(error)}`, context.nowMs);
   }
 }
 
