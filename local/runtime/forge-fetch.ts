@@ -9,6 +9,7 @@ import type { EventsService } from './events';
 import type { InvocationContexts } from './invocation';
 import { handleKvsRequest } from './kvs-http';
 import type { KvsStore } from './kvs-store';
+import type { UsageMeter } from './usage';
 import type { FetchProvider, ProductFetch } from './types';
 
 /** The first argument the SDKs pass (api/out/api/fetch.js, endpoint.js, kvs/out/index.js, sendEmail.js). */
@@ -31,6 +32,8 @@ export interface ForgeFetchDeps {
   log: (line: string) => void;
   /** Told of every call; none by default. */
   calls?: PlatformCallCounter;
+  /** Told of the storage bytes each invocation reads and writes; none by default. */
+  usage?: UsageMeter;
 }
 
 /**
@@ -122,8 +125,10 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
   return async (target, path, init) => {
     deps.calls?.record(platformCallKind(target, path));
     switch (target.type) {
-      case 'kvs':
-        return handleKvsRequest(deps.kvs, path, init);
+      case 'kvs': {
+        const invocationId = deps.invocations.current().invocationId;
+        return handleKvsRequest(deps.kvs, path, init, deps.usage ? (kind, bytes) => deps.usage?.storage(invocationId, kind, bytes) : undefined);
+      }
       case 'fpp':
         return product(target, path, init);
       default:

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ForgeRuntime } from '@forge/api';
 import type { External, Scopes } from '@forge/manifest';
 import type { InvocationOptions } from './types';
+import { UsageMeter } from './usage';
 
 type Metrics = ForgeRuntime['metrics'];
 type RuntimePermissions = NonNullable<ForgeRuntime['appContext']['permissions']>;
@@ -107,6 +108,8 @@ export class InvocationContexts {
   private readonly storage = new AsyncLocalStorage<InvocationState>();
   private readonly ambient: InvocationState;
   readonly metrics = new LocalMetrics();
+  /** Duration and storage bytes of every invocation, as Forge bills them. */
+  readonly usage = new UsageMeter();
 
   constructor(private readonly identity: AppIdentity) {
     this.ambient = this.newState({ accountId: null, moduleKey: 'local-runtime', functionKey: 'local-runtime' }, null);
@@ -121,12 +124,18 @@ export class InvocationContexts {
   run<T>(options: InvocationOptions, fn: () => T | Promise<T>, what = 'Function'): Promise<T> {
     const timeoutMs = options.timeoutMs ?? 25_000;
     const state = this.newState(options, timeoutMs);
+    this.usage.start(state.invocationId);
+    const started = performance.now();
     const work = this.storage.run(state, async () => fn());
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ForgeFunctionTimeoutError(timeoutMs, what)), timeoutMs);
     });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([work, timeout]).finally(() => {
+      clearTimeout(timer);
+      const { invocationId, functionKey, moduleKey, moduleType, startedAt } = state;
+      this.usage.end({ invocationId, functionKey, moduleKey, moduleType, startedAt, durationMs: performance.now() - started });
+    });
   }
 
   /** Runs fn outside any invocation, so timers it creates do not carry a caller's user. */
