@@ -30,9 +30,11 @@ export interface ProjectSnapshot {
   row: PortfolioProject;
   metrics: ProjectMetricsSummary | null;
   status: SnapshotStatus;
-  /** The sync round that last wrote it, finished or failed. */
+  /** The sync round that last wrote it, finished or failed (a refresh or a recompute between rounds keeps it). */
   roundId: string;
   updatedAtMs: number;
+  /** The revision of the stored project data the metrics were computed from (absent before revisions). */
+  dataRevision?: number;
 }
 
 /** One day's headline figures of a project. */

@@ -308,3 +308,51 @@ export async function markTouched(roundId: string, step: 'issues' | 'worklogs', 
 export async function touchedProjects(roundId: string): Promise<Set<string>> {
   return new Set((await keysWithPrefix<string[]>(touchedPrefix(roundId))).flatMap(({ value }) => value));
 }
+
+/** What a project job found when it was done: the revision of the project's stored data then. */
+export interface SyncedMark {
+  atMs: number;
+  project: ProjectIdentity;
+  /** The stored data's revision after the job; the project is recomputed only when its snapshot was computed from another. */
+  dataRevision?: number;
+}
+
+/** markSynced, with the revision of the project's stored data the job left. */
+export async function markSyncedAt(roundId: string, project: ProjectIdentity, atMs: number, dataRevision: number | undefined): Promise<void> {
+  await kvs.set<SyncedMark>(syncedKey(roundId, project.key), { atMs, project, ...(dataRevision !== undefined ? { dataRevision } : {}) }, ROUND_TTL);
+}
+
+/** Every project whose own reads are done this round, with what the job found. */
+export async function syncedMarks(roundId: string): Promise<SyncedMark[]> {
+  return (await keysWithPrefix<SyncedMark>(`${roundKey(roundId)}:synced:`)).map(({ value }) => value);
+}
+
+/** The same mark for many projects at once (25 a call): projects of a round that needed nothing. */
+export async function markManyDone(roundId: string, projectKeys: readonly string[], mark: DoneMark): Promise<void> {
+  for (let start = 0; start < projectKeys.length; start += 25) {
+    const result = await kvs.batchSet(projectKeys.slice(start, start + 25).map((key) => ({ key: doneKey(roundId, key), value: mark, options: ROUND_TTL })));
+    if (result.failedKeys.length > 0) throw new Error(`marking projects done failed: ${result.failedKeys[0].error.message}`);
+  }
+}
+
+const quietPrefix = (roundId: string): string => `${roundKey(roundId)}:quiet:`;
+
+/**
+ * Projects of the round that needed no work: nothing of theirs changed, so their snapshots are not
+ * rewritten. One record per writer (the settling step, or a project job done after the steps), so
+ * concurrent writers never meet; the page counts them as done with the snapshots the round wrote.
+ */
+export async function markQuiet(roundId: string, writer: string, projectKeys: readonly string[]): Promise<void> {
+  if (projectKeys.length === 0) return;
+  await kvs.set(`${quietPrefix(roundId)}${writer}`, [...projectKeys], ROUND_TTL);
+}
+
+export async function quietProjects(roundId: string): Promise<Set<string>> {
+  return new Set((await keysWithPrefix<string[]>(quietPrefix(roundId))).flatMap(({ value }) => value));
+}
+
+/** Every project a site-wide step isolated this round (see markTrouble). */
+export async function troubledProjects(roundId: string): Promise<Set<string>> {
+  const prefix = `${roundKey(roundId)}:trouble:`;
+  return new Set((await keysWithPrefix<{ reason: string }>(prefix)).map(({ key }) => key.slice(prefix.length)));
+}

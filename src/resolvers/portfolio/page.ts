@@ -9,7 +9,7 @@ import { groupByPortfolio, portfolioMetrics } from '../../metrics/portfolio';
 import { DEFAULT_PROJECT_SETTINGS } from '../../metrics/settings';
 import type { PortfolioFilter, PortfolioPage, PortfolioPageRequest, SyncProgress } from '../../shared/contract';
 import { listSnapshots, type ProjectSnapshot } from '../../store/snapshots';
-import { getLatestRound, type LatestRound } from '../../store/syncRounds';
+import { getLatestRound, quietProjects, type LatestRound } from '../../store/syncRounds';
 import { ResolverFailure } from '../envelope';
 
 export async function readPortfolioPage(client: JiraClient, request: PortfolioPageRequest, accountId: string): Promise<PortfolioPage> {
@@ -27,17 +27,21 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
     rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status })),
     portfolios: [...groupByPortfolio(computed, (entry) => entry.snapshot.row.portfolio?.name ?? null)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, computed),
-    sync: latest ? latestProgress(latest, snapshots) : null,
+    sync: latest ? await latestProgress(latest, snapshots) : null,
   };
 }
 
 /**
- * The latest round's progress as the snapshots show it (each records the round that last wrote it):
- * no extra reads. sync/progress counts the round's own marks when exactness matters.
+ * The latest round's progress as the snapshots show it (each records the round that last wrote it),
+ * plus the projects the round found nothing for, whose snapshots it did not rewrite (one more read,
+ * only when the written ones do not account for every project). sync/progress counts the round's own
+ * marks when exactness matters.
  */
-function latestProgress(latest: LatestRound, snapshots: readonly ProjectSnapshot[]): SyncProgress {
+async function latestProgress(latest: LatestRound, snapshots: readonly ProjectSnapshot[]): Promise<SyncProgress> {
   const written = snapshots.filter((snapshot) => snapshot.roundId === latest.roundId);
-  const done = Math.min(latest.total, written.length);
+  const writtenKeys = new Set(written.map((snapshot) => snapshot.projectKey));
+  const quiet = written.length < latest.total ? [...(await quietProjects(latest.roundId))].filter((key) => !writtenKeys.has(key)).length : 0;
+  const done = Math.min(latest.total, written.length + quiet);
   return {
     roundId: latest.roundId,
     trigger: latest.trigger,
