@@ -119,7 +119,13 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return proxyError(401, 'NO_USER_CONTEXT', 'asUser() needs an invocation with a user, or an explicit accountId.');
       }
     }
-    return deps.productFetch({ remote, provider, accountId, path, init: init ?? {} });
+    const invocationId = deps.invocations.current().invocationId;
+    deps.usage?.productCallStarted(invocationId);
+    try {
+      return await deps.productFetch({ remote, provider, accountId, path, init: init ?? {} });
+    } finally {
+      deps.usage?.productCallEnded(invocationId);
+    }
   };
 
   return async (target, path, init) => {

@@ -249,6 +249,11 @@ export class ForgeRuntimeEmulator {
     return this.events.emitProductEvent(eventType, payload);
   }
 
+  /** Queue events pushed since `sinceMs` (epoch ms): in all, and in the busiest minute (Forge allows 500 a minute). */
+  pushedEvents(sinceMs?: number): { total: number; busiestMinute: number } {
+    return this.events.pushedEvents(sinceMs);
+  }
+
   /** Stats of a queue job, as queue.getJob(id).getStats() reports them; undefined for unknown jobs. */
   getJobStats(jobId: string): JobStats | undefined {
     return this.events.getJobStats(jobId);
@@ -282,6 +287,7 @@ export class ForgeRuntimeEmulator {
     this.scheduled.stop();
     await this.events.close(graceMs);
     this.uninstallGlobals();
+    this.invocations.stopTiming();
     this.db.close();
   }
 

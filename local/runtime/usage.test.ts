@@ -35,10 +35,42 @@ test('each invocation is metered: its duration, the bytes its writes sent and it
   expect(reader.kvsBytesRead).toBeGreaterThan(4 * bytes);
   expect(reader.kvsBytesRead).toBeLessThan(4 * bytes + 1000);
   expect(reader.kvsBytesWritten).toBe(0);
-  expect(reader.durationMs).toBeGreaterThanOrEqual(29);
+  // Waiting on a timer is not running: Forge bills it, but the local estimate counts own running time and Jira waits.
+  expect(reader.wallMs).toBeGreaterThanOrEqual(29);
+  expect(reader.durationMs).toBeLessThanOrEqual(reader.wallMs);
   expect(after.invocations - before.invocations).toBe(2);
   expect(after.kvsBytesWritten - before.kvsBytesWritten).toBe(writer.kvsBytesWritten);
   expect(after.functionMs - before.functionMs).toBeCloseTo(writer.durationMs + reader.durationMs, 6);
+});
+
+test('an invocation is billed its own running time and its Jira waits, not the time other invocations ran', async () => {
+  const busy = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+  // Two invocations that each run 40 ms of their own, interleaved on the one thread.
+  const work = (name: string) =>
+    t.runtime.runAsInvocation({ accountId: null, functionKey: name }, async () => {
+      for (let slice = 0; slice < 4; slice++) {
+        busy(10);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+  await Promise.all([work('one'), work('two')]);
+  const [one, two] = t.runtime.invocationUsage().slice(-2);
+  for (const usage of [one, two]) {
+    expect(usage.durationMs).toBeGreaterThanOrEqual(35);
+    expect(usage.durationMs).toBeLessThan(60);
+    // On the local clock each also waited for the other.
+    expect(usage.wallMs).toBeGreaterThan(usage.durationMs + 20);
+  }
+
+  // A product call's wait is billed (as Forge bills a function waiting for Jira).
+  await t.runtime.runAsInvocation({ accountId: null, functionKey: 'asks' }, async () => {
+    const { asApp, route } = await import('@forge/api');
+    await asApp().requestJira(route`/rest/api/3/myself`);
+  });
+  expect(t.runtime.invocationUsage().at(-1)?.durationMs).toBeGreaterThan(0);
   // At Forge's default 512 MB, a second of function time is half a GB-second.
   expect(gbSeconds(1000)).toBe(0.5);
 });
