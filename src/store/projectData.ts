@@ -15,17 +15,23 @@
  * of a project share a queue concurrency key); readers may run at any time.
  */
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { kvs, WhereConditions } from '@forge/kvs';
 import { canonical, type ProjectData, type Version, type WorkItem, type Worklog } from '../metrics/model';
 
 /** Under Forge's 240 KiB by a wide margin: the limit counts the stored JSON, and keys and metadata vary. */
 export const CHUNK_MAX_BYTES = 192 * 1024;
 /**
- * What a bucket holds on average: an edit rewrites about this much. Small enough that one changed
- * item costs a few times its own size; large enough that loading a project is few queries (100 buckets
- * a query).
+ * A bucket part holds at most this much JSON before compression: deflate never grows JSON, and base64
+ * adds a third, so the stored value stays under CHUNK_MAX_BYTES.
  */
-export const BUCKET_TARGET_BYTES = 4 * 1024;
+export const PART_MAX_RAW_BYTES = 140 * 1024;
+/**
+ * The most JSON a bucket holds on average (half to all of it): an edit rewrites its bucket, stored
+ * deflated at a fifth of this or less, so one changed item costs a few times its own size; large
+ * enough that loading a project is few queries (100 buckets a query).
+ */
+export const BUCKET_TARGET_BYTES = 8 * 1024;
 /** Buckets are re-cut (the whole project rewritten once) only when their average leaves this band around the target. */
 const REBUCKET_ABOVE = 3;
 const REBUCKET_BELOW = 1 / 6;
@@ -54,8 +60,8 @@ export interface ProjectDataHead {
   savedAtMs: number;
 }
 
-/** One stored part of one bucket at one revision (a bucket over CHUNK_MAX_BYTES is cut into parts). */
-interface BucketPart {
+/** One part of one bucket at one revision (a bucket over PART_MAX_RAW_BYTES is cut into parts), as the code reads it. */
+export interface BucketPart {
   bucket: number;
   revision: number;
   part: number;
@@ -65,6 +71,52 @@ interface BucketPart {
   items: WorkItem[];
   worklogs: Worklog[];
   versions: Version[];
+}
+
+/**
+ * A part as stored: its content's JSON deflated (with a preset dictionary of the model's field names,
+ * which small values need to compress well) and base64-encoded. Storage is billed by the byte read and
+ * written: this stores a bucket in about a fifth of its JSON. The counts let a save know what a bucket
+ * holds without inflating it.
+ */
+interface StoredPart {
+  bucket: number;
+  revision: number;
+  part: number;
+  parts: number;
+  digest: string;
+  counts: { items: number; worklogs: number; versions: number };
+  codec: typeof CODEC;
+  data: string;
+}
+
+const CODEC = 'deflate-raw-d1';
+/**
+ * The preset dictionary of CODEC: what the JSON of items and worklogs is made of, most common last
+ * (deflate finds matches nearest first). Fixed forever for CODEC: a new dictionary needs a new codec.
+ */
+const DICTIONARY = Buffer.from(
+  '"priority":"Highest","priority":"High","priority":"Low","priority":"Lowest","issueType":"Epic","issueType":"Task","issueType":"Bug","issueType":"Sub-task",' +
+    '"level":"epic","level":"subtask","statusCategory":"new","statusCategory":"indeterminate","unknownStatusIds":[' +
+    '{"items":[],"worklogs":[],"versions":[{"id":"10001","name":"1.0","releaseDay":20000,"released":false},{"id":"10002","name":"1.1","releaseDay":null,"released":true}]}' +
+    '{"id":"10001","key":"PROJ-1","summary":"","level":"standard","issueType":"Story","statusCategory":"done","priority":"Medium","parentKey":null,' +
+    '"assigneeAccountId":null,"createdMs":1700000000000,"updatedMs":1700000000000,"resolvedMs":null,"dueDay":null,"startDay":null,"storyPoints":null,' +
+    '"originalEstimateSeconds":null,"remainingEstimateSeconds":null,"timeSpentSeconds":null,"plannedBudget":null,"actualCost":null,"flagged":false,' +
+    '"blockedByKeys":[],"fixVersionIds":[],"statusChanges":[{"atMs":1700000000000,"from":"new","to":"indeterminate"},{"atMs":1700000000000,"from":"indeterminate","to":"done"}],' +
+    '"dueDateChanges":[{"atMs":1700000000000,"from":null,"to":20000}]},' +
+    '{"id":"100001","issueId":"10001","issueKey":"PROJ-1","authorAccountId":"5f8a1c2e9d4b7a0000000001","startedMs":1700000000000,"seconds":3600},',
+);
+
+function encodePart(part: BucketPart): StoredPart {
+  const { bucket, revision, digest, items, worklogs, versions } = part;
+  const data = deflateRawSync(Buffer.from(JSON.stringify({ items, worklogs, versions })), { dictionary: DICTIONARY }).toString('base64');
+  return { bucket, revision, part: part.part, parts: part.parts, digest, counts: { items: items.length, worklogs: worklogs.length, versions: versions.length }, codec: CODEC, data };
+}
+
+function decodePart(stored: StoredPart): BucketPart {
+  if (stored.codec !== CODEC) throw new Error(`stored data in an unknown codec: ${String(stored.codec)}`);
+  const content = JSON.parse(inflateRawSync(Buffer.from(stored.data, 'base64'), { dictionary: DICTIONARY }).toString('utf8')) as Pick<BucketPart, 'items' | 'worklogs' | 'versions'>;
+  return { bucket: stored.bucket, revision: stored.revision, part: stored.part, parts: stored.parts, digest: stored.digest, ...content };
 }
 
 /** What a save must know of a stored bucket: to compare, to delete, to keep the counts. */
@@ -190,8 +242,8 @@ function distribute(data: ProjectData, buckets: number, only: ReadonlySet<number
   return contents;
 }
 
-/** A bucket as the parts it is stored in: cut by measured JSON size, so every value stays under CHUNK_MAX_BYTES. */
-export function cutIntoParts(bucket: number, revision: number, content: BucketContent, maxBytes = CHUNK_MAX_BYTES): BucketPart[] {
+/** A bucket as the parts it is stored in: cut by measured JSON size, so every stored value stays under CHUNK_MAX_BYTES. */
+export function cutIntoParts(bucket: number, revision: number, content: BucketContent, maxBytes = PART_MAX_RAW_BYTES): BucketPart[] {
   const digest = createHash('sha1').update(JSON.stringify(content)).digest('base64');
   const empty = (part: number): BucketPart => ({ bucket, revision, part, parts: 0, digest, items: [], worklogs: [], versions: [] });
   const overhead = jsonBytes(empty(999));
@@ -264,7 +316,7 @@ async function clearAbandoned(projectKey: string, head: ProjectDataHead | undefi
     const prefixes = pending.buckets === null ? [bucketPrefix(projectKey)] : pending.buckets.map((bucket) => `${bucketPrefix(projectKey)}${pad(bucket, 5)}:`);
     const doomed: string[] = [];
     for (const keyPrefix of prefixes) {
-      for (const { key, value } of await valuesWithPrefix<BucketPart>(keyPrefix)) {
+      for (const { key, value } of await valuesWithPrefix<StoredPart>(keyPrefix)) {
         if (switched ? value.revision < pending.revision : value.revision === pending.revision) doomed.push(key);
       }
     }
@@ -275,8 +327,8 @@ async function clearAbandoned(projectKey: string, head: ProjectDataHead | undefi
 }
 
 /** The newest complete version of each bucket not newer than `revision`, from a bucket query's values. */
-function pickVersions(values: readonly { value: BucketPart }[], revision: number): Map<number, BucketPart[]> {
-  const byVersion = new Map<string, BucketPart[]>();
+function pickVersions(values: readonly { value: StoredPart }[], revision: number): Map<number, StoredPart[]> {
+  const byVersion = new Map<string, StoredPart[]>();
   for (const { value } of values) {
     if (value.revision > revision) continue;
     const id = `${value.bucket}:${value.revision}`;
@@ -284,7 +336,7 @@ function pickVersions(values: readonly { value: BucketPart }[], revision: number
     if (parts) parts.push(value);
     else byVersion.set(id, [value]);
   }
-  const picked = new Map<number, BucketPart[]>();
+  const picked = new Map<number, StoredPart[]>();
   for (const parts of byVersion.values()) {
     const [first] = parts;
     if (parts.length !== first.parts) continue;
@@ -294,9 +346,9 @@ function pickVersions(values: readonly { value: BucketPart }[], revision: number
   return picked;
 }
 
-function storedOf(parts: readonly BucketPart[]): StoredBucket {
+function storedOf(parts: readonly StoredPart[]): StoredBucket {
   const [first] = parts;
-  const count = (list: 'items' | 'worklogs' | 'versions') => parts.reduce((sum, part) => sum + part[list].length, 0);
+  const count = (list: 'items' | 'worklogs' | 'versions') => parts.reduce((sum, part) => sum + part.counts[list], 0);
   return { revision: first.revision, parts: first.parts, digest: first.digest, items: count('items'), worklogs: count('worklogs'), versions: count('versions') };
 }
 
@@ -317,7 +369,7 @@ export async function loadProjectData(projectKey: string, slot: ProjectDataSlot 
   for (let attempt = 1; ; attempt++) {
     const head = await loadProjectHead(projectKey);
     if (!head) return null;
-    const picked = pickVersions(await valuesWithPrefix<BucketPart>(bucketPrefix(projectKey)), head.revision);
+    const picked = pickVersions(await valuesWithPrefix<StoredPart>(bucketPrefix(projectKey)), head.revision);
     let checksum = 0;
     let complete = true;
     for (let bucket = 0; bucket <= head.buckets; bucket++) {
@@ -349,10 +401,20 @@ export async function loadProjectItems(projectKey: string, itemIds: Iterable<str
   const wanted = new Set([...itemIds].map((id) => bucketOf(id, head.buckets)));
   if (options.versions) wanted.add(head.buckets);
   const buckets = [...wanted].sort((a, b) => a - b);
-  const picked = new Map<number, BucketPart[]>();
-  for (let start = 0; start < buckets.length; start += READ_CONCURRENCY) {
+  const picked = new Map<number, StoredPart[]>();
+  // Many buckets: one query over the project costs fewer calls than one per bucket.
+  const readAll = buckets.length * 4 > head.buckets + 1;
+  if (readAll) {
+    const all = pickVersions(await valuesWithPrefix<StoredPart>(bucketPrefix(projectKey)), head.revision);
+    for (const bucket of buckets) {
+      const parts = all.get(bucket);
+      if (!parts) throw new Error(`stored data of ${projectKey} misses bucket ${bucket} of revision ${head.revision}`);
+      picked.set(bucket, parts);
+    }
+  }
+  for (let start = 0; !readAll && start < buckets.length; start += READ_CONCURRENCY) {
     const slice = buckets.slice(start, start + READ_CONCURRENCY);
-    const found = await Promise.all(slice.map((bucket) => valuesWithPrefix<BucketPart>(`${bucketPrefix(projectKey)}${pad(bucket, 5)}:`)));
+    const found = await Promise.all(slice.map((bucket) => valuesWithPrefix<StoredPart>(`${bucketPrefix(projectKey)}${pad(bucket, 5)}:`)));
     for (const [index, values] of found.entries()) {
       const parts = pickVersions(values, head.revision).get(slice[index]);
       if (!parts) throw new Error(`stored data of ${projectKey} misses bucket ${slice[index]} of revision ${head.revision}`);
@@ -364,10 +426,10 @@ export async function loadProjectItems(projectKey: string, itemIds: Iterable<str
   return data;
 }
 
-function assemble(head: ProjectDataHead, picked: ReadonlyMap<number, BucketPart[]>): ProjectData {
+function assemble(head: ProjectDataHead, picked: ReadonlyMap<number, StoredPart[]>): ProjectData {
   const gathered: ProjectData = { ...head.project, items: [], worklogs: [], versions: [] };
   for (const bucket of [...picked.keys()].sort((a, b) => a - b)) {
-    for (const part of picked.get(bucket) ?? []) {
+    for (const part of (picked.get(bucket) ?? []).map(decodePart)) {
       gathered.items.push(...part.items);
       gathered.worklogs.push(...part.worklogs);
       gathered.versions.push(...part.versions);
@@ -462,7 +524,7 @@ export async function saveProjectData(data: ProjectData, slot: ProjectDataSlot =
   const writtenKeys = written.map((part) => bucketKey(data.key, part.bucket, revision, part.part));
   const whole = rebucket || head === undefined;
   await kvs.set<PendingSave>(pendingKey(data.key), { revision, buckets: whole ? null : changedBuckets, legacy: legacy ?? null });
-  await setAll(written.map((part, index) => ({ key: writtenKeys[index], value: part })));
+  await setAll(written.map((part, index) => ({ key: writtenKeys[index], value: encodePart(part) })));
   const next: ProjectDataHead = { layout: 2, revision, buckets, counts, checksum, project, savedAtMs: nowMs };
   await kvs.set(headKey(data.key), next);
   await deleteKeys(superseded);
@@ -481,7 +543,7 @@ export async function saveProjectData(data: ProjectData, slot: ProjectDataSlot =
 
 /** What is stored at `head`, read from the values themselves (a save given nothing to compare with). */
 async function readBasis(projectKey: string, head: ProjectDataHead): Promise<Basis> {
-  const picked = pickVersions(await valuesWithPrefix<BucketPart>(bucketPrefix(projectKey)), head.revision);
+  const picked = pickVersions(await valuesWithPrefix<StoredPart>(bucketPrefix(projectKey)), head.revision);
   return { key: projectKey, revision: head.revision, buckets: head.buckets, whole: true, stored: new Map([...picked].map(([bucket, parts]) => [bucket, storedOf(parts)])) };
 }
 
@@ -526,7 +588,7 @@ export async function stageBatch(project: Pick<ProjectData, 'key' | 'name' | 'po
   const head = isBucketed(raw) ? (raw as unknown as StagedHead) : undefined;
   const batch = head?.batches.length ?? 0;
   const parts = cutIntoParts(batch, 0, { items: [...items], worklogs: [], versions: [] });
-  await setAll(parts.map((part) => ({ key: stagedKey(project.key, batch, part.part), value: part })));
+  await setAll(parts.map((part) => ({ key: stagedKey(project.key, batch, part.part), value: encodePart(part) })));
   await kvs.set<StagedHead>(stagedHeadKey(project.key), {
     layout: 2,
     batches: [...(head?.batches ?? []), parts.length],
@@ -542,9 +604,9 @@ export async function loadStaged(projectKey: string): Promise<ProjectData | null
   const keys = head.batches.flatMap((parts, batch) => Array.from({ length: parts }, (_, part) => stagedKey(projectKey, batch, part)));
   const byId = new Map<string, WorkItem>();
   for (let start = 0; start < keys.length; start += BATCH) {
-    const found = await kvs.batchGet<BucketPart>(keys.slice(start, start + BATCH).map((key) => ({ key })));
+    const found = await kvs.batchGet<StoredPart>(keys.slice(start, start + BATCH).map((key) => ({ key })));
     if (found.failedKeys.length > 0 || found.successfulKeys.length !== Math.min(BATCH, keys.length - start)) throw new Error(`staged data of ${projectKey} is incomplete`);
-    const ordered = new Map(found.successfulKeys.map((entry) => [entry.key, entry.value]));
+    const ordered = new Map(found.successfulKeys.map((entry) => [entry.key, decodePart(entry.value)]));
     for (const key of keys.slice(start, start + BATCH)) {
       for (const item of ordered.get(key)?.items ?? []) {
         byId.delete(item.id);
