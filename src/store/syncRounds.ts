@@ -101,8 +101,8 @@ export interface LatestRound {
   total: number;
 }
 
-/** A round's projects in order, 500 to a value (identities are ~150 bytes; a value holds 240 KiB). */
-const PROJECTS_PER_VALUE = 500;
+/** A round's projects in order, 50 to a value (~7.5 KiB): each project job reads the part that holds it. */
+const PROJECTS_PER_VALUE = 50;
 const projectsKey = (roundId: string, part: number): string => `${roundKey(roundId)}:projects:${part}`;
 
 /** A project of a round, and whether it must read itself (a version event said its versions changed). */

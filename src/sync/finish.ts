@@ -46,38 +46,43 @@ export interface FinishResult {
 export async function finishProject(client: JiraClient, project: ProjectIdentity, options: FinishOptions): Promise<FinishResult> {
   let head = await loadProjectHead(project.key);
   if (!head) throw new Error(`${project.key} has no synced data to finish`);
-  const [issueInbox, inbox] = await Promise.all([readIssueInbox(project.key), readInbox(project.key)]);
+  const [issueInbox, inbox, snapshot] = await Promise.all([readIssueInbox(project.key), readInbox(project.key), getSnapshot(project.key)]);
   const inboxItems = issueInbox.flatMap((entry) => entry.value.items);
   const inboxWorklogs = inbox.flatMap((entry) => entry.value.worklogs);
+  const hasInbox = inboxItems.length > 0 || inboxWorklogs.length > 0;
+  // A recompute already due reads the whole project once, for the merge and the figures alike.
+  let reason = options.recomputeBecause ?? recomputeReason(snapshot, head.revision, options.keepStale);
+  let whole: ProjectData | null = reason !== null ? await loadProjectData(project.key) : null;
   let dataChanged = false;
   let reconciled = 0;
-  if (inboxItems.length > 0 || inboxWorklogs.length > 0) {
-    // Only the buckets of the items the inboxes name are read and, when they changed, rewritten.
+  if (hasInbox) {
+    // Otherwise only the buckets of the items the inboxes name are read and, when they changed, rewritten.
     const ids = [...inboxItems.map((item) => item.id), ...inboxWorklogs.flatMap((worklog) => (worklog.issueId === undefined ? [] : [worklog.issueId]))];
-    const stored = await loadProjectItems(project.key, ids);
+    const stored = whole ?? (await loadProjectItems(project.key, ids));
     if (!stored) throw new Error(`${project.key} has no synced data to finish`);
-    const merged = mergeWorklogs(mergeNewerItems(stored, inboxItems), inboxWorklogs);
-    const checked = await reconcileWorklogs(client, merged, options.concurrency);
+    const checked = await reconcileWorklogs(client, mergeWorklogs(mergeNewerItems(stored, inboxItems), inboxWorklogs), options.concurrency);
     reconciled += checked.reconciled;
     const saved = await saveProjectData(checked.data, 'main', options.nowMs, stored);
     dataChanged = saved.changed;
     head = saved.head;
+    if (whole) whole = checked.data;
+    reason ??= recomputeReason(snapshot, head.revision, options.keepStale);
   }
 
-  const snapshot = await getSnapshot(project.key);
-  const reason = options.recomputeBecause ?? recomputeReason(snapshot, head.revision, options.keepStale);
   let metrics: ProjectMetrics | null = null;
   if (reason !== null) {
-    let data = await loadProjectData(project.key);
+    let data = whole ?? (await loadProjectData(project.key));
     if (!data) throw new Error(`${project.key} has no synced data to finish`);
-    // The first finish after a first sync: items whose worklogs the worklog step did not bring.
-    const checked = await reconcileWorklogs(client, data, options.concurrency);
-    if (checked.reconciled > 0) {
-      reconciled += checked.reconciled;
-      const saved = await saveProjectData(checked.data, 'main', options.nowMs, data);
-      dataChanged ||= saved.changed;
-      head = saved.head;
-      data = checked.data;
+    if (!hasInbox || whole === null) {
+      // The first finish after a first sync: items whose worklogs the worklog step did not bring.
+      const checked = await reconcileWorklogs(client, data, options.concurrency);
+      if (checked.reconciled > 0) {
+        reconciled += checked.reconciled;
+        const saved = await saveProjectData(checked.data, 'main', options.nowMs, data);
+        dataChanged ||= saved.changed;
+        head = saved.head;
+        data = checked.data;
+      }
     }
     metrics = await writeSnapshot(project, data, head.revision, {
       roundId: options.roundId ?? snapshot?.roundId ?? 'none',
