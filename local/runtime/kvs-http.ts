@@ -8,8 +8,14 @@ import type { KvsStore } from './kvs-store';
 
 const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
+/** The bytes of each answer's body, kept as it is written (metering need not read the body again). */
+const bodyBytes = new WeakMap<Response, number>();
+
 function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: { 'content-type': 'application/json' } });
+  bodyBytes.set(response, Buffer.byteLength(text, 'utf8'));
+  return response;
 }
 
 function empty(): Response {
@@ -68,7 +74,7 @@ export async function handleKvsRequest(store: KvsStore, path: string, init: Requ
   try {
     const response = route(store, body);
     if (meter && response.ok) {
-      if (READS.has(path.split('?')[0])) meter('read', Buffer.byteLength(await response.clone().text(), 'utf8'));
+      if (READS.has(path.split('?')[0])) meter('read', bodyBytes.get(response) ?? 0);
       else meter('write', Buffer.byteLength(text, 'utf8'));
     }
     return response;

@@ -60,9 +60,8 @@ test('an invocation is billed its own running time and its Jira waits, not the t
   const [one, two] = t.runtime.invocationUsage().slice(-2);
   for (const usage of [one, two]) {
     expect(usage.durationMs).toBeGreaterThanOrEqual(35);
-    expect(usage.durationMs).toBeLessThan(60);
-    // On the local clock each also waited for the other.
-    expect(usage.wallMs).toBeGreaterThan(usage.durationMs + 20);
+    // On the local clock each also waited for the other's slices (about as long as its own).
+    expect(usage.wallMs).toBeGreaterThan(usage.durationMs * 1.5);
   }
 
   // A product call's wait is billed (as Forge bills a function waiting for Jira).

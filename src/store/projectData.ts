@@ -107,9 +107,15 @@ const DICTIONARY = Buffer.from(
     '{"id":"100001","issueId":"10001","issueKey":"PROJ-1","authorAccountId":"5f8a1c2e9d4b7a0000000001","startedMs":1700000000000,"seconds":3600},',
 );
 
+/** Deflate level: about five times smaller than the JSON at half the time of the default level. */
+const DEFLATE_LEVEL = 3;
+
+const serialized = new WeakMap<BucketPart, string>();
+
 function encodePart(part: BucketPart): StoredPart {
   const { bucket, revision, digest, items, worklogs, versions } = part;
-  const data = deflateRawSync(Buffer.from(JSON.stringify({ items, worklogs, versions })), { dictionary: DICTIONARY }).toString('base64');
+  const json = serialized.get(part) ?? JSON.stringify({ items, worklogs, versions });
+  const data = deflateRawSync(Buffer.from(json), { dictionary: DICTIONARY, level: DEFLATE_LEVEL }).toString('base64');
   return { bucket, revision, part: part.part, parts: part.parts, digest, counts: { items: items.length, worklogs: worklogs.length, versions: versions.length }, codec: CODEC, data };
 }
 
@@ -244,8 +250,15 @@ function distribute(data: ProjectData, buckets: number, only: ReadonlySet<number
 
 /** A bucket as the parts it is stored in: cut by measured JSON size, so every stored value stays under CHUNK_MAX_BYTES. */
 export function cutIntoParts(bucket: number, revision: number, content: BucketContent, maxBytes = PART_MAX_RAW_BYTES): BucketPart[] {
-  const digest = createHash('sha1').update(JSON.stringify(content)).digest('base64');
+  const json = JSON.stringify({ items: content.items, worklogs: content.worklogs, versions: content.versions });
+  const digest = createHash('sha1').update(json).digest('base64');
   const empty = (part: number): BucketPart => ({ bucket, revision, part, parts: 0, digest, items: [], worklogs: [], versions: [] });
+  // Nearly every bucket fits one part: its JSON is serialized once, for the digest and the stored value alike.
+  if (Buffer.byteLength(json, 'utf8') <= maxBytes) {
+    const whole: BucketPart = { ...empty(0), parts: 1, items: content.items, worklogs: content.worklogs, versions: content.versions };
+    serialized.set(whole, json);
+    return [whole];
+  }
   const overhead = jsonBytes(empty(999));
   const parts: BucketPart[] = [empty(0)];
   let size = overhead;
