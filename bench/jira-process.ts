@@ -6,14 +6,16 @@
  */
 import { importDataset, openJiraDatabase } from '../local/jira/db/database';
 import { formatJiraDateTime } from '../local/jira/db/jira-time';
-import { generateDemoDataset } from '../local/jira/seed/index';
+import { defaultNow, generateDemoDataset } from '../local/jira/seed/index';
 import { startJiraServer } from '../local/jira/server';
 
 type Message = { type: 'change'; share: number } | { type: 'edit'; projectKey: string } | { type: 'counts' } | { type: 'reset' };
 
 async function main(): Promise<void> {
   const knobs = JSON.parse(process.env.PMO_BENCH_KNOBS ?? '{}') as Record<string, unknown>;
-  const dataset = generateDemoDataset({ size: 'large' });
+  // The seed's day starts at 09:00 UTC; run before that, its "now" would lie ahead and every round would
+  // read the issues "updated" in the future again. An hour ago at the latest.
+  const dataset = generateDemoDataset({ size: 'large', now: new Date(Math.min(defaultNow().getTime(), Date.now() - 3_600_000)) });
   const db = openJiraDatabase(':memory:');
   importDataset(db, dataset);
   const server = await startJiraServer({ db, knobs });
