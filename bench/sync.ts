@@ -110,11 +110,14 @@ interface Cost {
   usage: UsageTotals;
   /** Queue events pushed, and in the busiest minute. */
   events: { total: number; busiestMinute: number };
+  /** KVS and entity calls (each one platform call, however many keys). */
+  storageCalls: number;
 }
 
 async function measured(site: LocalSite, jira: JiraProcess, work: () => Promise<void>): Promise<Cost> {
   await jira.ask({ type: 'reset' });
   const usageBefore = site.runtime.usage();
+  const callsBefore = site.runtime.platformCalls().kvs;
   const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
   const started = process.hrtime.bigint();
@@ -135,6 +138,7 @@ async function measured(site: LocalSite, jira: JiraProcess, work: () => Promise<
       kvsBytesWritten: usageAfter.kvsBytesWritten - usageBefore.kvsBytesWritten,
     },
     events: site.runtime.pushedEvents(startedAt),
+    storageCalls: site.runtime.platformCalls().kvs - callsBefore,
   };
 }
 
@@ -180,6 +184,7 @@ function usageRows(cost: Cost): [string, string][] {
     ['storage written / read', `${mb(cost.usage.kvsBytesWritten)} / ${mb(cost.usage.kvsBytesRead)}`],
     [`function time (GB-s at ${MEMORY_MB / 1024} GB)`, `${(cost.usage.functionMs / 1000).toFixed(1)} s in ${cost.usage.invocations} invocations = ${gbs(cost).toFixed(1)} GB-s`],
     ['queue events (busiest minute)', `${cost.events.total} (${cost.events.busiestMinute})`],
+    ['storage calls', String(cost.storageCalls)],
   ];
 }
 

@@ -291,7 +291,8 @@ export async function readInbox(projectKey: string): Promise<{ key: string; valu
 }
 
 export async function deleteInboxEntries(keys: readonly string[]): Promise<void> {
-  await Promise.all(keys.map((key) => kvs.delete(key)));
+  // batchDelete takes 25 keys a call.
+  for (let start = 0; start < keys.length; start += 25) await kvs.batchDelete(keys.slice(start, start + 25).map((key) => ({ key })));
 }
 
 const touchedPrefix = (roundId: string): string => `${roundKey(roundId)}:touched:`;
@@ -355,4 +356,12 @@ export async function quietProjects(roundId: string): Promise<Set<string>> {
 export async function troubledProjects(roundId: string): Promise<Set<string>> {
   const prefix = `${roundKey(roundId)}:trouble:`;
   return new Set((await keysWithPrefix<{ reason: string }>(prefix)).map(({ key }) => key.slice(prefix.length)));
+}
+
+/** Many projects' worklog inbox entries at once (25 a call): one step page's worklogs, by project. */
+export async function addManyToInbox(entries: readonly { projectKey: string; part: string; inbox: WorklogInbox }[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += 25) {
+    const result = await kvs.batchSet(entries.slice(start, start + 25).map(({ projectKey, part, inbox }) => ({ key: `${inboxPrefix(projectKey)}${part}`, value: inbox })));
+    if (result.failedKeys.length > 0) throw new Error(`storing worklogs for their projects failed: ${result.failedKeys[0].error.message}`);
+  }
 }

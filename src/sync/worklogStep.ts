@@ -14,7 +14,7 @@ import type { JiraClient } from '../jira/client';
 import { searchIssuePages, SEARCH_MAX_ID_ONLY } from '../jira/issues';
 import { listWorklogsLeavingOutUnreadable, worklogUpdatedPages, type ChangedWorklogPage } from '../jira/worklogs';
 import type { Worklog } from '../metrics/model';
-import { addToInbox, getWorklogSyncState, markTouched, setWorklogSyncState } from '../store/syncRounds';
+import { addManyToInbox, getWorklogSyncState, markTouched, setWorklogSyncState } from '../store/syncRounds';
 import { timeRunsLow } from './invocationTime';
 import { chunkBySize, groupByProject } from './issueStep';
 import { normalizeWorklog } from './normalize';
@@ -83,7 +83,7 @@ async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, par
   }
   const byProject = groupByProject(attributed, (worklog) => worklog.issueKey);
   if (byProject.size > 0) await markTouched(roundId, 'worklogs', part, [...byProject.keys()]);
-  await Promise.all([...byProject].map(([projectKey, found]) => writeInbox(projectKey, part, found)));
+  await addManyToInbox([...byProject].flatMap(([projectKey, found]) => inboxEntries(projectKey, part, found)));
   return listed.length;
 }
 
@@ -100,6 +100,6 @@ async function issueKeysById(client: JiraClient, issueIds: readonly string[]): P
 }
 
 /** One inbox entry per project and page, split should a page's worklogs outgrow a KVS value. */
-async function writeInbox(projectKey: string, part: string, worklogs: Worklog[]): Promise<void> {
-  await Promise.all(chunkBySize(worklogs).map((chunk, index) => addToInbox(projectKey, `${part}:${String(index).padStart(3, '0')}`, { worklogs: chunk })));
+function inboxEntries(projectKey: string, part: string, worklogs: Worklog[]) {
+  return chunkBySize(worklogs).map((chunk, index) => ({ projectKey, part: `${part}:${String(index).padStart(3, '0')}`, inbox: { worklogs: chunk } }));
 }
