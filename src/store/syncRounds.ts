@@ -9,6 +9,8 @@
  * - `sync:latest`: the latest round's id, for the page.
  * - `sync:dirty:{KEY}`: a product event said the project changed; the next round takes it first.
  * - `sync:issues` / `sync:worklogs`: where the site-wide issue and worklog steps resume.
+ * - `sync:round:{id}:touched:…` / `:quiet:…`: the projects a step put inbox entries for / the projects
+ *   done without a finish (nothing of theirs changed), so a round costs what changed.
  * - `project:{KEY}:issues:` / `project:{KEY}:inbox:`: what those steps read for the project, waiting for
  *   its finish to merge it.
  */
@@ -50,7 +52,7 @@ export interface IssueScanState {
   sinceMs: number | null;
   /** A step under way: where it reads from and the next page. */
   run: { roundId: string; startedMs: number; fromMs: number; nextPageToken: string | null } | null;
-  /** Status id -> category, learnt across rounds. */
+  /** No longer written (the site's statuses are kept in site:statuses); {} in every state written now. */
   statusCategories: Record<string, StatusCategory>;
 }
 
@@ -72,7 +74,6 @@ const syncedKey = (roundId: string, projectKey: string): string => `${roundKey(r
 const doneKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:done:${projectKey}`;
 const dirtyPrefix = 'sync:dirty:';
 const LATEST_KEY = 'sync:latest';
-const STATUSES_KEY = 'sync:statuses';
 export const WORKLOG_STEP_KEY = 'sync:worklogs';
 export const ISSUE_STEP_KEY = 'sync:issues';
 const inboxPrefix = (projectKey: string): string => `project:${projectKey}:inbox:`;
@@ -243,18 +244,6 @@ export async function dirtyProjects(): Promise<Map<string, DirtyMark>> {
 
 export async function clearDirty(projectKeys: readonly string[]): Promise<void> {
   await Promise.all(projectKeys.map((key) => kvs.delete(`${dirtyPrefix}${key}`)));
-}
-
-/** Status id -> category, learnt by every job, so a status is looked up once for the site. */
-export async function getKnownStatuses(): Promise<Map<string, StatusCategory>> {
-  return new Map(Object.entries((await kvs.get<Record<string, StatusCategory>>(STATUSES_KEY)) ?? {}));
-}
-
-/** Adds what a job learnt (jobs write concurrently: a lost addition is only looked up again). */
-export async function addKnownStatuses(learnt: ReadonlyMap<string, StatusCategory>): Promise<void> {
-  const known = await getKnownStatuses();
-  if ([...learnt].every(([id, category]) => known.get(id) === category)) return;
-  await kvs.set(STATUSES_KEY, Object.fromEntries([...known, ...learnt]));
 }
 
 export async function getIssueScanState(): Promise<IssueScanState> {

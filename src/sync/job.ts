@@ -31,7 +31,6 @@ import { issueFieldsFor, normalizeVersion } from './normalize';
 import { StatusCategories } from './statusCategories';
 
 export { canonical, compareIssueKeys };
-export { normalizeBatch };
 
 export interface SyncProject {
   key: string;
