@@ -128,13 +128,18 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
   },
   'sync/refresh': { valid: () => ({}) },
   'project/health': {
-    valid: () => ({ projectKey: 'NOVA' }),
+    // The project the host opened the project page in (the portfolio page's drill-down takes any).
+    valid: () => ({ projectKey: placeFor(admin).projectKey }),
     foreign: async () => {
       const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor).includes(key))!;
       const asked = await answerOf('pmo-portfolio-page', 'project/health', { projectKey: hidden }, contractor);
       const missing = await answerOf('pmo-portfolio-page', 'project/health', { projectKey: 'NOSUCH' }, contractor);
       expect(asked).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(JSON.stringify(asked)).toBe(JSON.stringify(missing).replace('NOSUCH', hidden));
+      // On the project page of one project, another project's key reads nothing, even for the admin.
+      const other = dataset.projects.map((project) => project.key).find((key) => key !== placeFor(admin).projectKey)!;
+      expect(await answerOf('pmo-project-health', 'project/health', { projectKey: other })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await answerOf('pmo-project-health', 'project/health', { projectKey: placeFor(admin).projectKey })).toMatchObject({ ok: true });
     },
   },
   'sync/progress': {

@@ -9,6 +9,8 @@ import { headlineFigures } from '../src/metrics/summary';
 import type { Answer, ProjectHealthView } from '../src/shared/contract';
 import { loadProjectData } from '../src/store/projectData';
 import { recordHistory } from '../src/store/snapshots';
+import { pushToSyncQueue } from '../src/sync/handlers';
+import { recomputeProjects } from '../src/sync/rounds';
 import type { LocalSite } from '../local/site/site';
 import { browsableProjectKeys, userByName } from './demo-fixture';
 import { admin, asApp, contractor, dataset, runRound, snapshotsOf, startSite } from './sync-fixture';
@@ -70,7 +72,9 @@ test('the trend is reconstructed before the history begins, and uses the history
   const weekAgo = dayOfInstant(at - 7 * 86_400_000);
   const figures = { ...headlineFigures(computeProjectMetrics(stored, DEFAULT_PROJECT_SETTINGS, at - 7 * 86_400_000)), spi: 0.5 };
   await asApp(site, () => recordHistory({ projectKey: 'ORION', day: weekAgo, figures }));
-  await runRound(site);
+  // As a settings change would: the figures recomputed from stored data, without reading Jira.
+  await asApp(site, () => recomputeProjects(['ORION'], 'a test', { push: pushToSyncQueue, nowMs: Date.now() }));
+  await site.runtime.drainQueues({ fastForward: true, timeoutMs: 60_000 });
   const after = await data('ORION');
   expect(after.lastWeek).toMatchObject({ reconstructed: false, figures: { spi: 0.5 } });
   const fromHistory = after.trend.filter((point) => !point.reconstructed);

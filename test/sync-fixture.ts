@@ -8,7 +8,7 @@ import type { ProjectData } from '../src/metrics/model';
 import type { Answer } from '../src/shared/contract';
 import { loadProjectData } from '../src/store/projectData';
 import { listSnapshots } from '../src/store/snapshots';
-import { fetchProjectData } from '../src/sync/fetchProject';
+import { readProject } from '../src/sync/projectReader';
 import { canonical } from '../src/sync/job';
 import { demoDataset, userByName } from './demo-fixture';
 
@@ -49,7 +49,7 @@ export const snapshotsOf = async (site: LocalSite) => new Map((await asApp(site,
 export async function readDirectly(site: LocalSite, fieldIds: MetricFieldIds): Promise<Map<string, ProjectData>> {
   const found = new Map<string, ProjectData>();
   for (const project of PROJECTS) {
-    const data = await asApp(site, () => fetchProjectData(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' }));
+    const data = await asApp(site, () => readProject(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' }));
     found.set(project.key, canonical(data));
   }
   return found;

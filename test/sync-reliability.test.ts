@@ -12,7 +12,7 @@ import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics'
 import type { ProjectData } from '../src/metrics/model';
 import { deleteProjectData, loadProjectData } from '../src/store/projectData';
 import { deleteSyncState, getSyncState } from '../src/store/syncState';
-import { fetchProjectData } from '../src/sync/fetchProject';
+import { readProject } from '../src/sync/projectReader';
 import { canonical, runProjectSync, type ProjectSyncOptions, type ProjectSyncResult, type SyncProject } from '../src/sync/job';
 import { demoDataset } from './demo-fixture';
 
@@ -68,13 +68,13 @@ const forget = (key: string) =>
     await deleteSyncState(key);
   });
 /**
- * The whole project read in one go by fetchProjectData, in the job's canonical order, without worklogs:
+ * The whole project read in one go by readProject, in the job's canonical order, without worklogs:
  * the job reads issues, histories and versions; worklogs come from the round's site-wide worklog step
  * (test/sync-rounds.test.ts covers the whole round).
  */
 const fetchedNow = (project: SyncProject) =>
   site.runtime.runAsInvocation({ accountId: null, timeoutMs: 120_000 }, async () => ({
-    ...canonical(await fetchProjectData(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' })),
+    ...canonical(await readProject(new JiraClient(api.asApp().requestJira, { retry: RETRY }), project, { fieldIds, worklogs: 'per-issue' })),
     worklogs: [],
   }));
 

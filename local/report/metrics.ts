@@ -1,16 +1,17 @@
 /**
  * Every metric of the projects the viewer may browse, computed from their Jira data read as the
- * viewer. Reading every issue of every project on request is fine for a demo-sized portfolio; the
- * sync jobs and snapshots replace it for large ones.
+ * viewer, through the same modules the deployed sync reads Jira with (src/sync/projectReader.ts).
+ * Reading every issue of every project on request is fine for a demo-sized portfolio; the sync jobs
+ * and snapshots replace it for large ones.
  */
-import { mapWithConcurrency, type JiraClient } from '../../src/jira/client';
+import type { JiraClient } from '../../src/jira/client';
 import { getFields, resolveMetricFields } from '../../src/jira/fields';
 import { searchAllProjects } from '../../src/jira/projects';
 import { getMyself } from '../../src/jira/users';
 import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../src/metrics';
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../src/metrics/settings';
 import type { PortfolioMetricsReport, PortfolioOverviewRequest } from './contract';
-import { fetchProjectData } from '../../src/sync/fetchProject';
+import { readProjects } from '../../src/sync/projectReader';
 import { portfolioRow } from '../../src/metrics/summary';
 import { identityOf } from '../../src/sync/rounds';
 import { selectProjects } from './scope';
@@ -29,8 +30,10 @@ export async function readPortfolioMetrics(client: JiraClient, request: Portfoli
   const fieldIds = resolveMetricFields(fields);
   const asOfMs = request.asOf ? Date.parse(`${request.asOf}T23:59:59.999Z`) : now.getTime();
 
-  const data = await mapWithConcurrency(projects, PROJECT_CONCURRENCY, (project) =>
-    fetchProjectData(client, { key: project.key, name: project.name, portfolio: project.projectCategory?.name ?? null }, { fieldIds }),
+  const data = await readProjects(
+    client,
+    projects.map((project) => ({ key: project.key, name: project.name, portfolio: project.projectCategory?.name ?? null })),
+    { fieldIds, worklogs: 'site-wide', concurrency: PROJECT_CONCURRENCY },
   );
   const entries = data.map((project) => {
     const settings = settingsFor();

@@ -142,6 +142,8 @@ export class EventsService {
   private readonly waiters = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Queue events accepted since the start: Forge takes at most 500 a minute per installation. */
+  private pushed: { atMs: number; count: number }[] = [];
   private readonly retentionMs: number;
   private readonly sql: {
     insertEvent: Database.Statement<QueueEventRow>;
@@ -260,6 +262,19 @@ export class EventsService {
     return undefined;
   }
 
+  /** Queue events pushed since `sinceMs`, in all and in the busiest minute (a sliding 60 s window). */
+  pushedEvents(sinceMs = 0): { total: number; busiestMinute: number } {
+    const pushes = this.pushed.filter((push) => push.atMs >= sinceMs);
+    let busiestMinute = 0;
+    let windowCount = 0;
+    for (let start = 0, end = 0; end < pushes.length; end++) {
+      windowCount += pushes[end].count;
+      while (pushes[end].atMs - pushes[start].atMs >= 60_000) windowCount -= pushes[start++].count;
+      busiestMinute = Math.max(busiestMinute, windowCount);
+    }
+    return { total: pushes.reduce((sum, push) => sum + push.count, 0), busiestMinute };
+  }
+
   getJobStats(jobId: string): JobStats | undefined {
     const job = this.sql.getJob.get(jobId);
     if (!job) return undefined;
@@ -316,6 +331,8 @@ export class EventsService {
       for (const delivery of accepted) this.sql.insertEvent.run(this.toRow(delivery));
     })();
     for (const delivery of accepted) this.deliveries.set(delivery.id, delivery);
+    if (accepted.length > 0) this.pushed.push({ atMs: now, count: accepted.length });
+    if (this.pushed.length > 100_000) this.pushed.splice(0, this.pushed.length - 100_000);
     if (!this.consumers.has(queueName) && accepted.length > 0) {
       this.deps.log(`[forge-runtime] queue ${queueName}: no consumer registered yet, ${accepted.length} event(s) wait`);
     }

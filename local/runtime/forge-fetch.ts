@@ -9,6 +9,7 @@ import type { EventsService } from './events';
 import type { InvocationContexts } from './invocation';
 import { handleKvsRequest } from './kvs-http';
 import type { KvsStore } from './kvs-store';
+import type { UsageMeter } from './usage';
 import type { FetchProvider, ProductFetch } from './types';
 
 /** The first argument the SDKs pass (api/out/api/fetch.js, endpoint.js, kvs/out/index.js, sendEmail.js). */
@@ -31,6 +32,8 @@ export interface ForgeFetchDeps {
   log: (line: string) => void;
   /** Told of every call; none by default. */
   calls?: PlatformCallCounter;
+  /** Told of the storage bytes each invocation reads and writes; none by default. */
+  usage?: UsageMeter;
 }
 
 /**
@@ -116,14 +119,22 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return proxyError(401, 'NO_USER_CONTEXT', 'asUser() needs an invocation with a user, or an explicit accountId.');
       }
     }
-    return deps.productFetch({ remote, provider, accountId, path, init: init ?? {} });
+    const invocationId = deps.invocations.current().invocationId;
+    deps.usage?.productCallStarted(invocationId);
+    try {
+      return await deps.productFetch({ remote, provider, accountId, path, init: init ?? {} });
+    } finally {
+      deps.usage?.productCallEnded(invocationId);
+    }
   };
 
   return async (target, path, init) => {
     deps.calls?.record(platformCallKind(target, path));
     switch (target.type) {
-      case 'kvs':
-        return handleKvsRequest(deps.kvs, path, init);
+      case 'kvs': {
+        const invocationId = deps.invocations.current().invocationId;
+        return handleKvsRequest(deps.kvs, path, init, deps.usage ? (kind, bytes) => deps.usage?.storage(invocationId, kind, bytes) : undefined);
+      }
       case 'fpp':
         return product(target, path, init);
       default:

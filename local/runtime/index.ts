@@ -11,6 +11,7 @@ import { type AnyHandler, EventsService } from './events';
 import { createForgeFetch, PlatformCallCounter, type ForgeFetch, type PlatformCalls } from './forge-fetch';
 import { type AppIdentity, InvocationContexts, type LocalMetrics } from './invocation';
 import { KvsStore } from './kvs-store';
+import type { InvocationUsage, UsageTotals } from './usage';
 import { ScheduledTriggers } from './scheduled';
 import type {
   DrainOptions,
@@ -30,6 +31,7 @@ export * from './types';
 export { ForgeFunctionTimeoutError, type LocalMetrics } from './invocation';
 export type { ForgeFetch, ForgeFetchTarget, PlatformCalls } from './forge-fetch';
 export type { AnyHandler } from './events';
+export { gbSeconds, type InvocationUsage, type UsageTotals } from './usage';
 
 export const STORAGE_FILE_NAME = 'forge-storage.sqlite';
 
@@ -107,6 +109,7 @@ export class ForgeRuntimeEmulator {
       productFetch: options.productFetch,
       log: this.log,
       calls: this.calls,
+      usage: this.invocations.usage,
     });
     this.installGlobals();
   }
@@ -161,6 +164,18 @@ export class ForgeRuntimeEmulator {
    */
   platformCalls(): PlatformCalls {
     return this.calls.snapshot();
+  }
+
+  /**
+   * What Forge would bill so far: invocations, their summed duration, and the storage bytes they read
+   * and wrote (see usage.ts); `invocationUsage()` the same for each recent invocation.
+   */
+  usage(): UsageTotals {
+    return this.invocations.usage.snapshot();
+  }
+
+  invocationUsage(): InvocationUsage[] {
+    return this.invocations.usage.invocations();
   }
 
   /**
@@ -234,6 +249,11 @@ export class ForgeRuntimeEmulator {
     return this.events.emitProductEvent(eventType, payload);
   }
 
+  /** Queue events pushed since `sinceMs` (epoch ms): in all, and in the busiest minute (Forge allows 500 a minute). */
+  pushedEvents(sinceMs?: number): { total: number; busiestMinute: number } {
+    return this.events.pushedEvents(sinceMs);
+  }
+
   /** Stats of a queue job, as queue.getJob(id).getStats() reports them; undefined for unknown jobs. */
   getJobStats(jobId: string): JobStats | undefined {
     return this.events.getJobStats(jobId);
@@ -267,6 +287,7 @@ export class ForgeRuntimeEmulator {
     this.scheduled.stop();
     await this.events.close(graceMs);
     this.uninstallGlobals();
+    this.invocations.stopTiming();
     this.db.close();
   }
 

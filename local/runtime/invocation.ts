@@ -3,11 +3,12 @@
  * module, remaining time, trace ids); locally many invocations share one process, so the global is
  * a getter over an AsyncLocalStorage and concurrent invocations as different users never mix.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ForgeRuntime } from '@forge/api';
 import type { External, Scopes } from '@forge/manifest';
 import type { InvocationOptions } from './types';
+import { UsageMeter } from './usage';
 
 type Metrics = ForgeRuntime['metrics'];
 type RuntimePermissions = NonNullable<ForgeRuntime['appContext']['permissions']>;
@@ -103,13 +104,70 @@ function ariObject<T extends object>(fields: T, ari: string): T & { toString(): 
   return { ...fields, toString: () => ari, toJSON: () => ari };
 }
 
+/**
+ * Callback slices, timed for whichever runtime is open (the one whose globals the SDKs see): each
+ * interval is credited to the innermost running callback's invocation.
+ */
+const sliceTimer: { owner: InvocationContexts | null; running: (InvocationState | null)[]; since: number; hook: ReturnType<typeof createHook> } = {
+  owner: null,
+  running: [],
+  since: 0,
+  hook: createHook({
+    before() {
+      const now = performance.now();
+      creditSlice(now);
+      sliceTimer.running.push(sliceTimer.owner?.currentStore() ?? null);
+    },
+    after() {
+      creditSlice(performance.now());
+      sliceTimer.running.pop();
+    },
+  }),
+};
+
+function creditSlice(now: number): void {
+  const state = sliceTimer.running[sliceTimer.running.length - 1];
+  if (state) sliceTimer.owner?.ranSlice(state, now - sliceTimer.since);
+  sliceTimer.since = now;
+}
+
 export class InvocationContexts {
   private readonly storage = new AsyncLocalStorage<InvocationState>();
   private readonly ambient: InvocationState;
   readonly metrics = new LocalMetrics();
+  /** Duration and storage bytes of every invocation, as Forge bills them. */
+  readonly usage = new UsageMeter();
 
   constructor(private readonly identity: AppIdentity) {
     this.ambient = this.newState({ accountId: null, moduleKey: 'local-runtime', functionKey: 'local-runtime' }, null);
+    this.timeSlices();
+  }
+
+  /**
+   * Times each callback an invocation's code runs, so its own running time is known however many
+   * invocations share the thread (usage.ts). One hook for the process; it times only while a runtime
+   * is open.
+   */
+  private timeSlices(): void {
+    sliceTimer.owner = this;
+    sliceTimer.hook.enable();
+  }
+
+  /** The runtime closed: no more timing for it. */
+  stopTiming(): void {
+    if (sliceTimer.owner !== this) return;
+    sliceTimer.owner = null;
+    sliceTimer.hook.disable();
+  }
+
+  /** The invocation whose callback is running, if any (for the slice timer). */
+  currentStore(): InvocationState | undefined {
+    return this.storage.getStore();
+  }
+
+  /** Told by the slice timer: the invocation ran `ms`. */
+  ranSlice(state: InvocationState, ms: number): void {
+    this.usage.ran(state.invocationId, ms);
   }
 
   /** The current invocation, or the ambient app context outside one. */
@@ -121,12 +179,22 @@ export class InvocationContexts {
   run<T>(options: InvocationOptions, fn: () => T | Promise<T>, what = 'Function'): Promise<T> {
     const timeoutMs = options.timeoutMs ?? 25_000;
     const state = this.newState(options, timeoutMs);
-    const work = this.storage.run(state, async () => fn());
+    this.usage.start(state.invocationId);
+    const started = performance.now();
+    // fn starts in a callback of its own, so that its first slice is timed as the invocation's too.
+    const work = this.storage.run(state, async () => {
+      await null;
+      return fn();
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ForgeFunctionTimeoutError(timeoutMs, what)), timeoutMs);
     });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([work, timeout]).finally(() => {
+      clearTimeout(timer);
+      const { invocationId, functionKey, moduleKey, moduleType, startedAt } = state;
+      this.usage.end({ invocationId, functionKey, moduleKey, moduleType, startedAt, wallMs: performance.now() - started });
+    });
   }
 
   /** Runs fn outside any invocation, so timers it creates do not carry a caller's user. */

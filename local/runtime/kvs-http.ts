@@ -8,8 +8,14 @@ import type { KvsStore } from './kvs-store';
 
 const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
+/** The bytes of each answer's body, kept as it is written (metering need not read the body again). */
+const bodyBytes = new WeakMap<Response, number>();
+
 function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: { 'content-type': 'application/json' } });
+  bodyBytes.set(response, Buffer.byteLength(text, 'utf8'));
+  return response;
 }
 
 function empty(): Response {
@@ -44,7 +50,13 @@ function optional(result: unknown): Response {
   return result === undefined ? empty() : json(200, result);
 }
 
-export async function handleKvsRequest(store: KvsStore, path: string, init: RequestInit | undefined): Promise<Response> {
+/** Storage calls that read: Forge bills the bytes they return. Every other call writes: Forge bills the bytes sent. */
+const READS = new Set(['/api/v1/get', '/api/v1/query', '/api/v1/secret/get', '/api/v1/entity/get', '/api/v1/entity/query', '/api/v1/batch/get']);
+
+/** Told of the bytes each storage call read or wrote. */
+export type StorageMeter = (kind: 'read' | 'write', bytes: number) => void;
+
+export async function handleKvsRequest(store: KvsStore, path: string, init: RequestInit | undefined, meter?: StorageMeter): Promise<Response> {
   const route = routes[path.split('?')[0]];
   if (!route) return errorResponse(404, 'NOT_FOUND', `Unknown storage API path: ${path}`);
   const method = (init?.method ?? 'GET').toUpperCase();
@@ -60,7 +72,12 @@ export async function handleKvsRequest(store: KvsStore, path: string, init: Requ
     return errorResponse(400, 'INVALID_REQUEST_BODY', 'The request body is not valid JSON.');
   }
   try {
-    return route(store, body);
+    const response = route(store, body);
+    if (meter && response.ok) {
+      if (READS.has(path.split('?')[0])) meter('read', bodyBytes.get(response) ?? 0);
+      else meter('write', Buffer.byteLength(text, 'utf8'));
+    }
+    return response;
   } catch (error) {
     if (error instanceof KvsError) return errorResponse(error.status, error.code, error.message);
     const message = error instanceof Error ? error.message : String(error);

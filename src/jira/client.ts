@@ -26,6 +26,52 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/**
+ * Requests in flight at once, shared by a client and every view of it (withAttempts, countedBy), so
+ * no view can add requests beyond the bound the client was given.
+ */
+class RequestSlots {
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Waits for a free slot; the releasing request hands its slot straight to the next waiter. */
+  async acquire(): Promise<void> {
+    if (this.inFlight < this.limit) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}
+
+/** Requests (not retries) by endpoint, named as the simulated Jira's request counter names them. */
+export class RequestCounter {
+  private readonly counts = new Map<string, number>();
+
+  record(method: string, path: Route): void {
+    const endpoint = `${method} ${endpointOf(path)}`
+      .replace(/\/issue\/[^/]+/, '/issue/{issueIdOrKey}')
+      .replace(/\/project\/(?!search$)[^/]+/, '/project/{projectIdOrKey}');
+    this.counts.set(endpoint, (this.counts.get(endpoint) ?? 0) + 1);
+  }
+
+  get total(): number {
+    return [...this.counts.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  byEndpoint(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
 export interface JiraClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Milliseconds left in this invocation; a retry that would outlive it is not made. */
@@ -45,21 +91,33 @@ export class JiraClient {
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: RequestSlots;
+  private readonly counters: readonly RequestCounter[];
 
   constructor(
     private readonly requestJira: RequestJira,
     private readonly options: JiraClientOptions = {},
+    /** Set by the views below: the client they are a view of shares its slots and counters. */
+    shared?: { slots: RequestSlots; counters: readonly RequestCounter[] },
   ) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.slots = shared?.slots ?? new RequestSlots(options.maxConcurrent ?? Number.POSITIVE_INFINITY);
+    this.counters = shared?.counters ?? [];
   }
 
-  /** The same client, making each request at most `maxAttempts` times (probing which part of a bulk request fails). */
+  /**
+   * The same client (same request slots, same counters), making each request at most `maxAttempts`
+   * times: for probing which part of a bulk request fails.
+   */
   withAttempts(maxAttempts: number): JiraClient {
-    return new JiraClient(this.requestJira, { ...this.options, retry: { ...this.options.retry, maxAttempts } });
+    return new JiraClient(this.requestJira, { ...this.options, retry: { ...this.options.retry, maxAttempts } }, { slots: this.slots, counters: this.counters });
+  }
+
+  /** The same client (same slots and retries), also counting its requests in `counter`. */
+  countedBy(counter: RequestCounter): JiraClient {
+    return new JiraClient(this.requestJira, this.options, { slots: this.slots, counters: [...this.counters, counter] });
   }
 
   get<S extends z.ZodType>(path: Route, schema: S): Promise<z.output<S>> {
@@ -75,6 +133,7 @@ export class JiraClient {
   }
 
   private async send<S extends z.ZodType>(path: Route, init: RequestInit, schema: S): Promise<z.output<S>> {
+    for (const counter of this.counters) counter.record(init.method ?? 'GET', path);
     const response = await this.sendWithRetries(path, init);
     const endpoint = endpointOf(path);
     const text = await response.text();
@@ -100,13 +159,14 @@ export class JiraClient {
     for (let attempt = 1; ; attempt++) {
       let response: APIResponse | undefined;
       let networkError: unknown;
-      await this.acquireSlot();
+      // The slot is not held while backing off between retries.
+      await this.slots.acquire();
       try {
         response = await this.requestJira(path, init);
       } catch (error) {
         networkError = error;
       } finally {
-        this.releaseSlot();
+        this.slots.release();
       }
       if (response && response.ok) return response;
 
@@ -127,23 +187,6 @@ export class JiraClient {
       }
       await this.sleep(delayMs);
     }
-  }
-
-  /** Waits for a free request slot; the slot is not held while backing off between retries. */
-  private async acquireSlot(): Promise<void> {
-    const limit = this.options.maxConcurrent ?? Number.POSITIVE_INFINITY;
-    if (this.inFlight < limit) {
-      this.inFlight++;
-      return;
-    }
-    // The releasing request hands its slot straight to the next waiter, so inFlight never exceeds the limit.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private releaseSlot(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inFlight--;
   }
 
   /** Jira's own hint when it gives one, else exponential backoff with full jitter. */

@@ -31,3 +31,17 @@ export class JiraRateLimitedError extends JiraError {
 export class JiraUnavailableError extends JiraError {}
 /** Jira answered 2xx with a body that is not the documented shape. */
 export class JiraBadAnswerError extends JiraError {}
+
+/**
+ * Why a Jira request failed, in the PMO's words: what a stale reason on the page says. The one place
+ * failures become text; no request paths, which mean nothing to the reader.
+ */
+export function failureInPmoWords(error: unknown): string {
+  if (error instanceof JiraRateLimitedError) return 'Jira kept refusing requests (rate limited)';
+  if (error instanceof JiraUnavailableError) return error.status > 0 ? `Jira did not answer (HTTP ${error.status})` : 'Jira could not be reached';
+  if (error instanceof JiraForbiddenError || error instanceof JiraNotAuthenticatedError) return `the app may not read it (HTTP ${error.status})`;
+  if (error instanceof JiraNotFoundError) return 'Jira no longer has it, or the app may not see it (HTTP 404)';
+  if (error instanceof JiraBadAnswerError) return 'Jira answered in an unexpected shape';
+  if (error instanceof JiraError) return `Jira refused a request (HTTP ${error.status}): ${error.jiraMessages[0] ?? error.message}`;
+  return `an internal error: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,6 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraClient } from './client';
+import { JiraBadRequestError } from './errors';
 
 /** Jira answers a missing value as null or leaves the key out; both read as null. */
 const orNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value): z.output<T> | null => value ?? null);
@@ -75,6 +76,18 @@ export interface IssueSearch {
   fields: readonly string[];
   /** Defaults to, and is capped at, maxPageSize(fields). */
   pageSize?: number;
+  /**
+   * Where to resume: a page token a job checkpointed in an earlier invocation (null or absent: from
+   * the start). Jira may refuse a token that has expired; the search then starts over, which callers
+   * that merge by id can afford.
+   */
+  from?: string | null;
+}
+
+export interface IssuePage<T> {
+  issues: T[];
+  /** The token of the page after this one; null on the last page. */
+  nextPageToken: string | null;
 }
 
 const pageSchema = <S extends z.ZodType>(issue: S) =>
@@ -84,27 +97,39 @@ const pageSchema = <S extends z.ZodType>(issue: S) =>
     isLast: z.boolean().optional(),
   });
 
-/** search/jql page by page, following nextPageToken; each page's issues are checked against `issue`. */
-export async function* searchIssuePages<S extends z.ZodType>(client: JiraClient, search: IssueSearch, issue: S): AsyncGenerator<z.output<S>[]> {
+/**
+ * search/jql page by page, following nextPageToken; each page's issues are checked against `issue`.
+ * The one search pager of the app: every read of issues goes through it.
+ */
+export async function* searchIssuePages<S extends z.ZodType>(client: JiraClient, search: IssueSearch, issue: S): AsyncGenerator<IssuePage<z.output<S>>> {
   const cap = maxPageSize(search.fields);
   const maxResults = Math.max(1, Math.min(search.pageSize ?? cap, cap));
   const schema = pageSchema(issue);
-  for (let nextPageToken: string | undefined; ; ) {
-    const page = await client.post(
-      route`/rest/api/3/search/jql`,
-      { jql: search.jql, fields: search.fields, maxResults, ...(nextPageToken ? { nextPageToken } : {}) },
-      schema,
-    );
-    yield page.issues;
+  const read = (nextPageToken: string | null) =>
+    client.post(route`/rest/api/3/search/jql`, { jql: search.jql, fields: search.fields, maxResults, ...(nextPageToken !== null ? { nextPageToken } : {}) }, schema);
+  let token = search.from ?? null;
+  let page: z.output<ReturnType<typeof pageSchema<S>>>;
+  try {
+    page = await read(token);
+  } catch (error) {
+    // Only a token kept from an earlier invocation may have expired; one Jira just gave us may not.
+    if (!(error instanceof JiraBadRequestError) || token === null) throw error;
+    token = null;
+    page = await read(token);
+  }
+  for (;;) {
     // isLast is documented; without it the token alone says whether more follow.
-    if (page.isLast === true || page.nextPageToken === undefined) return;
-    nextPageToken = page.nextPageToken;
+    const last = page.isLast === true || page.nextPageToken === undefined;
+    const nextPageToken = last ? null : (page.nextPageToken ?? null);
+    yield { issues: page.issues, nextPageToken };
+    if (nextPageToken === null) return;
+    page = await read(nextPageToken);
   }
 }
 
 /** Every issue the JQL matches, all pages collected. */
 export async function searchAllIssues<S extends z.ZodType>(client: JiraClient, search: IssueSearch, issue: S): Promise<z.output<S>[]> {
   const issues: z.output<S>[] = [];
-  for await (const page of searchIssuePages(client, search, issue)) issues.push(...page);
+  for await (const page of searchIssuePages(client, search, issue)) issues.push(...page.issues);
   return issues;
 }

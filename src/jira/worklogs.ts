@@ -1,6 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraClient } from './client';
+import { JiraError, JiraRateLimitedError } from './errors';
 
 /** Worklog, reduced to what the metrics read. */
 export const worklogSchema = z.object({
@@ -92,4 +93,43 @@ export async function listWorklogs(client: JiraClient, ids: readonly number[]): 
     worklogs.push(...(await client.post(route`/rest/api/3/worklog/list`, { ids: batch }, z.array(worklogSchema))));
   }
   return worklogs;
+}
+
+/** Probing requests one call may spend finding the worklogs Jira cannot list; ids past that are left out. */
+const PROBES_PER_CALL = 300;
+
+/**
+ * worklog/list; when Jira keeps failing a request, halves it (each half asked twice at most) to find
+ * the worklogs it cannot read, which are left out: their issues' timespent then disagrees with the
+ * stored worklogs, and the project's finish reads those issues on their own (and marks the project
+ * stale if Jira fails them again). When nothing can be read, Jira is failing, not some worklogs: the
+ * error stands. The probes share the client's request slots: they never exceed its concurrency bound.
+ */
+export async function listWorklogsLeavingOutUnreadable(client: JiraClient, ids: readonly number[]): Promise<JiraWorklog[]> {
+  try {
+    return await listWorklogs(client, ids);
+  } catch (error) {
+    if (!(error instanceof JiraError) || error instanceof JiraRateLimitedError || ids.length <= 1) throw error;
+    const probe = client.withAttempts(2);
+    const budget = { left: PROBES_PER_CALL };
+    const read: JiraWorklog[] = [];
+    const search = async (part: readonly number[]): Promise<void> => {
+      if (part.length <= 1 || budget.left <= 0) return;
+      const half = Math.ceil(part.length / 2);
+      await Promise.all(
+        [part.slice(0, half), part.slice(half)].map(async (piece) => {
+          budget.left -= 1;
+          try {
+            read.push(...(await listWorklogs(probe, piece)));
+          } catch (failure) {
+            if (!(failure instanceof JiraError)) throw failure;
+            await search(piece);
+          }
+        }),
+      );
+    };
+    await search(ids);
+    if (read.length === 0) throw error;
+    return read;
+  }
 }

@@ -4,6 +4,7 @@
  */
 import type { ProjectMetrics } from '../shared/contract';
 import { budgetVariances } from './budget';
+import { dataProblems } from './dataProblems';
 import { earnedValue } from './earnedValue';
 import { flow } from './flow';
 import { forecastFinish } from './forecast';
@@ -36,6 +37,7 @@ export function computeProjectMetrics(project: ProjectData, settings: ProjectSet
     quality: quality(project, settings, asOfMs),
     risk: risk(project, settings, asOfMs),
     health: health({ spi: earned.spi, cpi: earned.cpi, overdueShare: scheduled.overdueShare, compliance: settings.compliance }, settings, asOfMs),
+    dataProblems: dataProblems(project),
   };
 }
 
@@ -49,6 +51,7 @@ export { progress } from './progress';
 export { actualCostByItem, actualCosts, type ActualCosts } from './cost';
 export { earnedValue } from './earnedValue';
 export { budgetVariances, itemBudgetVariance } from './budget';
+export { dataProblems } from './dataProblems';
 export { schedule } from './schedule';
 export { forecastFinish, forecastItems, weeklyThroughput } from './forecast';
 export { flow } from './flow';

@@ -63,6 +63,11 @@ export interface WorkItem {
   statusChanges: StatusChange[];
   /** Due date changes, oldest first. */
   dueDateChanges: DueDateChange[];
+  /**
+   * Statuses the item's history names that Jira does not know any more (no category): moves through
+   * them count as the category before. Absent when there are none.
+   */
+  unknownStatusIds?: string[];
 }
 
 export interface Worklog {
@@ -114,4 +119,36 @@ export function dayOfInstant(ms: number): DayNumber {
 
 export function startOfDayMs(day: DayNumber): number {
   return day * MS_PER_DAY;
+}
+
+/**
+ * One order whatever the order of the reads: items by key as Jira's ORDER BY key sorts them, worklogs by
+ * item, then start, then Jira's id as Jira orders an issue's worklogs (stable for worklogs without ids),
+ * none of an item not stored. Same-instant worklogs that arrived in different orders end up alike.
+ */
+export function canonical(data: ProjectData): ProjectData {
+  const items = [...data.items].sort((a, b) => compareIssueKeys(a.key, b.key));
+  const position = new Map(items.map((item, index) => [item.key, index]));
+  const worklogs = data.worklogs
+    .filter((worklog) => position.has(worklog.issueKey))
+    .sort((a, b) => (position.get(a.issueKey) ?? 0) - (position.get(b.issueKey) ?? 0) || a.startedMs - b.startedMs || byWorklogId(a, b));
+  const createdMs = items.length > 0 ? items.reduce((earliest, item) => Math.min(earliest, item.createdMs), Number.POSITIVE_INFINITY) : data.createdMs;
+  return { ...data, createdMs, items, worklogs };
+}
+
+/** Jira's numeric ids in number order; 0 (keep the order) when either has none. */
+function byWorklogId(a: Worklog, b: Worklog): number {
+  if (a.id === undefined || b.id === undefined) return 0;
+  return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** PROJ-9 before PROJ-10: the project part as text, the number as a number. */
+export function compareIssueKeys(a: string, b: string): number {
+  const split = (key: string): [string, number] => {
+    const at = key.lastIndexOf('-');
+    return at < 0 ? [key, 0] : [key.slice(0, at), Number(key.slice(at + 1))];
+  };
+  const [projectA, numberA] = split(a);
+  const [projectB, numberB] = split(b);
+  return projectA < projectB ? -1 : projectA > projectB ? 1 : numberA - numberB;
 }

@@ -33,6 +33,7 @@ export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary
       unassignedInProgress: risk.unassignedInProgress.length,
     },
     health,
+    dataProblems: metrics.dataProblems ?? [],
   };
 }
 

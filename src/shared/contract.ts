@@ -298,6 +298,8 @@ export interface ProjectMetrics {
   quality: QualityMetrics;
   risk: RiskMetrics;
   health: HealthMetrics;
+  /** Problems in the project's Jira data the figures worked around (a status Jira no longer knows), outside budgets; the engine always sets it. */
+  dataProblems?: string[];
 }
 
 /** One thing that happened to an item, for the activity list. */
@@ -381,6 +383,8 @@ export interface ProjectMetricsSummary {
   quality: QualityMetrics;
   risk: { flagged: number; blocked: number; overdueHighPriority: number; unassignedInProgress: number };
   health: HealthMetrics;
+  /** The project's data problems outside budgets (ProjectMetrics.dataProblems). */
+  dataProblems?: string[];
 }
 
 /** How fresh a project's snapshot is. */

@@ -34,9 +34,11 @@ export interface ProjectSnapshot {
   lastWeek?: LastWeek | null;
   /** Open remaining hours of each person with work in the project: the project view adds them up across projects. */
   workload?: { accountId: string; openRemainingHours: number }[];
-  /** The sync round that last wrote it, finished or failed. */
+  /** The sync round that last wrote it, finished or failed (a refresh or a recompute between rounds keeps it). */
   roundId: string;
   updatedAtMs: number;
+  /** The revision of the stored project data the metrics were computed from (absent before revisions). */
+  dataRevision?: number;
 }
 
 /** One day's headline figures of a project. */

@@ -9,6 +9,8 @@
  * - `sync:latest`: the latest round's id, for the page.
  * - `sync:dirty:{KEY}`: a product event said the project changed; the next round takes it first.
  * - `sync:issues` / `sync:worklogs`: where the site-wide issue and worklog steps resume.
+ * - `sync:round:{id}:touched:…` / `:quiet:…`: the projects a step put inbox entries for / the projects
+ *   done without a finish (nothing of theirs changed), so a round costs what changed.
  * - `project:{KEY}:issues:` / `project:{KEY}:inbox:`: what those steps read for the project, waiting for
  *   its finish to merge it.
  */
@@ -37,6 +39,8 @@ export interface DoneMark {
   atMs: number;
   /** Why the project's sync failed; null when its snapshot was written. */
   failure: string | null;
+  /** When the mark was written (the job's atMs is when it started): when the round was done with the project. */
+  writtenMs?: number;
 }
 
 export interface WorklogSyncState {
@@ -52,7 +56,7 @@ export interface IssueScanState {
   sinceMs: number | null;
   /** A step under way: where it reads from and the next page. */
   run: { roundId: string; startedMs: number; fromMs: number; nextPageToken: string | null } | null;
-  /** Status id -> category, learnt across rounds. */
+  /** No longer written (the site's statuses are kept in site:statuses); {} in every state written now. */
   statusCategories: Record<string, StatusCategory>;
 }
 
@@ -74,7 +78,6 @@ const syncedKey = (roundId: string, projectKey: string): string => `${roundKey(r
 const doneKey = (roundId: string, projectKey: string): string => `${roundKey(roundId)}:done:${projectKey}`;
 const dirtyPrefix = 'sync:dirty:';
 const LATEST_KEY = 'sync:latest';
-const STATUSES_KEY = 'sync:statuses';
 export const WORKLOG_STEP_KEY = 'sync:worklogs';
 export const ISSUE_STEP_KEY = 'sync:issues';
 const inboxPrefix = (projectKey: string): string => `project:${projectKey}:inbox:`;
@@ -105,8 +108,8 @@ export interface LatestRound {
   projectIds: string[];
 }
 
-/** A round's projects in order, 500 to a value (identities are ~150 bytes; a value holds 240 KiB). */
-const PROJECTS_PER_VALUE = 500;
+/** A round's projects in order, 50 to a value (~7.5 KiB): each project job reads the part that holds it. */
+const PROJECTS_PER_VALUE = 50;
 const projectsKey = (roundId: string, part: number): string => `${roundKey(roundId)}:projects:${part}`;
 
 /** A project of a round, and whether it must read itself (a version event said its versions changed). */
@@ -207,7 +210,7 @@ export async function syncedProjects(roundId: string): Promise<ProjectIdentity[]
 }
 
 export async function markDone(roundId: string, projectKey: string, mark: DoneMark): Promise<void> {
-  await kvs.set(doneKey(roundId, projectKey), mark, ROUND_TTL);
+  await kvs.set(doneKey(roundId, projectKey), { ...mark, writtenMs: Date.now() }, ROUND_TTL);
 }
 
 export async function doneMarks(roundId: string): Promise<Map<string, DoneMark>> {
@@ -239,7 +242,7 @@ export async function roundProgress(roundId: string, visibleKeys: (round: SyncRo
   return (await roundStatus(roundId, visibleKeys))?.progress ?? null;
 }
 
-/** The round's progress, and when its last project was done (null while none is). */
+/** The round's progress, and when it was last done with a project (null while with none). */
 export async function roundStatus(
   roundId: string,
   visibleKeys: (round: SyncRound) => Promise<ReadonlySet<string>>,
@@ -247,7 +250,7 @@ export async function roundStatus(
   const round = await getRound(roundId);
   if (!round) return null;
   const [done, visible] = await Promise.all([doneMarks(roundId), visibleKeys(round)]);
-  const times = [...done.values()].map((mark) => mark.atMs);
+  const times = [...done.values()].map((mark) => mark.writtenMs ?? mark.atMs);
   return { progress: progressOf(round, done, visible), lastDoneMs: times.length > 0 ? Math.max(...times) : null };
 }
 
@@ -311,18 +314,6 @@ export async function clearDirty(projectKeys: readonly string[]): Promise<void> 
   await Promise.all(projectKeys.map((key) => kvs.delete(`${dirtyPrefix}${key}`)));
 }
 
-/** Status id -> category, learnt by every job, so a status is looked up once for the site. */
-export async function getKnownStatuses(): Promise<Map<string, StatusCategory>> {
-  return new Map(Object.entries((await kvs.get<Record<string, StatusCategory>>(STATUSES_KEY)) ?? {}));
-}
-
-/** Adds what a job learnt (jobs write concurrently: a lost addition is only looked up again). */
-export async function addKnownStatuses(learnt: ReadonlyMap<string, StatusCategory>): Promise<void> {
-  const known = await getKnownStatuses();
-  if ([...learnt].every(([id, category]) => known.get(id) === category)) return;
-  await kvs.set(STATUSES_KEY, Object.fromEntries([...known, ...learnt]));
-}
-
 export async function getIssueScanState(): Promise<IssueScanState> {
   return (await kvs.get<IssueScanState>(ISSUE_STEP_KEY)) ?? { sinceMs: null, run: null, statusCategories: {} };
 }
@@ -357,5 +348,78 @@ export async function readInbox(projectKey: string): Promise<{ key: string; valu
 }
 
 export async function deleteInboxEntries(keys: readonly string[]): Promise<void> {
-  await Promise.all(keys.map((key) => kvs.delete(key)));
+  // batchDelete takes 25 keys a call.
+  for (let start = 0; start < keys.length; start += 25) await kvs.batchDelete(keys.slice(start, start + 25).map((key) => ({ key })));
+}
+
+const touchedPrefix = (roundId: string): string => `${roundKey(roundId)}:touched:`;
+
+/**
+ * A site-wide step put data of these projects in their inboxes (one record per step and part, so the
+ * steps' concurrent writes never meet): the round finishes those projects, and no others for this.
+ */
+export async function markTouched(roundId: string, step: 'issues' | 'worklogs', part: string, projectKeys: readonly string[]): Promise<void> {
+  await kvs.set(`${touchedPrefix(roundId)}${step}:${part}`, [...projectKeys], ROUND_TTL);
+}
+
+/** Every project a site-wide step of the round put data in the inbox of. */
+export async function touchedProjects(roundId: string): Promise<Set<string>> {
+  return new Set((await keysWithPrefix<string[]>(touchedPrefix(roundId))).flatMap(({ value }) => value));
+}
+
+/** What a project job found when it was done: the revision of the project's stored data then. */
+export interface SyncedMark {
+  atMs: number;
+  project: ProjectIdentity;
+  /** The stored data's revision after the job; the project is recomputed only when its snapshot was computed from another. */
+  dataRevision?: number;
+}
+
+/** markSynced, with the revision of the project's stored data the job left. */
+export async function markSyncedAt(roundId: string, project: ProjectIdentity, atMs: number, dataRevision: number | undefined): Promise<void> {
+  await kvs.set<SyncedMark>(syncedKey(roundId, project.key), { atMs, project, ...(dataRevision !== undefined ? { dataRevision } : {}) }, ROUND_TTL);
+}
+
+/** Every project whose own reads are done this round, with what the job found. */
+export async function syncedMarks(roundId: string): Promise<SyncedMark[]> {
+  return (await keysWithPrefix<SyncedMark>(`${roundKey(roundId)}:synced:`)).map(({ value }) => value);
+}
+
+/** The same mark for many projects at once (25 a call): projects of a round that needed nothing. */
+export async function markManyDone(roundId: string, projectKeys: readonly string[], mark: DoneMark): Promise<void> {
+  for (let start = 0; start < projectKeys.length; start += 25) {
+    const value: DoneMark = { ...mark, writtenMs: Date.now() };
+    const result = await kvs.batchSet(projectKeys.slice(start, start + 25).map((key) => ({ key: doneKey(roundId, key), value, options: ROUND_TTL })));
+    if (result.failedKeys.length > 0) throw new Error(`marking projects done failed: ${result.failedKeys[0].error.message}`);
+  }
+}
+
+const quietPrefix = (roundId: string): string => `${roundKey(roundId)}:quiet:`;
+
+/**
+ * Projects of the round that needed no work: nothing of theirs changed, so their snapshots are not
+ * rewritten. One record per writer (the settling step, or a project job done after the steps), so
+ * concurrent writers never meet; the page counts them as done with the snapshots the round wrote.
+ */
+export async function markQuiet(roundId: string, writer: string, projectKeys: readonly string[]): Promise<void> {
+  if (projectKeys.length === 0) return;
+  await kvs.set(`${quietPrefix(roundId)}${writer}`, [...projectKeys], ROUND_TTL);
+}
+
+export async function quietProjects(roundId: string): Promise<Set<string>> {
+  return new Set((await keysWithPrefix<string[]>(quietPrefix(roundId))).flatMap(({ value }) => value));
+}
+
+/** Every project a site-wide step isolated this round (see markTrouble). */
+export async function troubledProjects(roundId: string): Promise<Set<string>> {
+  const prefix = `${roundKey(roundId)}:trouble:`;
+  return new Set((await keysWithPrefix<{ reason: string }>(prefix)).map(({ key }) => key.slice(prefix.length)));
+}
+
+/** Many projects' worklog inbox entries at once (25 a call): one step page's worklogs, by project. */
+export async function addManyToInbox(entries: readonly { projectKey: string; part: string; inbox: WorklogInbox }[]): Promise<void> {
+  for (let start = 0; start < entries.length; start += 25) {
+    const result = await kvs.batchSet(entries.slice(start, start + 25).map(({ projectKey, part, inbox }) => ({ key: `${inboxPrefix(projectKey)}${part}`, value: inbox })));
+    if (result.failedKeys.length > 0) throw new Error(`storing worklogs for their projects failed: ${result.failedKeys[0].error.message}`);
+  }
 }

@@ -1,82 +1,107 @@
 /**
- * The last step of a project's sync round: merge the issues and worklogs the site-wide steps left in
- * its inboxes (a stored item newer than the inbox's copy stays),
- * re-read the worklogs of any item whose stored worklogs do not add up to Jira's timespent (deleted
- * worklogs, edits of the last minute, an issue that moved in), compute the metrics and write the
- * snapshot and the day's history point. Idempotent: run twice it writes the same snapshot.
+ * The last step of a project's sync round (and of a refresh after an edit): merge the issues and
+ * worklogs the site-wide steps left in its inboxes (a stored item newer than the inbox's copy stays)
+ * into the buckets that hold them, re-read the worklogs of any item whose stored worklogs do not add
+ * up to Jira's timespent (deleted worklogs, edits of the last minute, an issue that moved in), then
+ * recompute the snapshot and the day's history point only when there is a reason: the data changed
+ * since the snapshot was computed, or the caller names one (a new day, a stale or missing snapshot, a
+ * settings change). Nothing else is rewritten. Idempotent: run twice it writes the same snapshot.
  */
-import { mapWithConcurrency, type JiraClient } from '../jira/client';
-import { issueWorklogs } from '../jira/worklogs';
-import { computeProjectMetrics, DEFAULT_PORTFOLIO_SETTINGS, workload } from '../metrics';
-import { dayOfInstant, type ProjectData, type WorkItem, type Worklog } from '../metrics/model';
+import type { JiraClient } from '../jira/client';
+import type { ProjectData, WorkItem, Worklog } from '../metrics/model';
+import { canonical } from '../metrics/model';
 import type { ProjectSettings } from '../metrics/settings';
-import { headlineFigures, portfolioRow, summarizeMetrics, type ProjectIdentity } from '../metrics/summary';
+import type { ProjectIdentity } from '../metrics/summary';
 import type { ProjectMetrics } from '../shared/contract';
-import { loadProjectData, saveProjectData } from '../store/projectData';
-import { getSnapshot, recordHistory, setSnapshot, type ProjectSnapshot } from '../store/snapshots';
+import { loadProjectData, loadProjectHead, loadProjectItems, saveProjectData } from '../store/projectData';
+import { getSnapshot, setSnapshot, type ProjectSnapshot } from '../store/snapshots';
 import { deleteInboxEntries, readInbox, readIssueInbox } from '../store/syncRounds';
-import { getSyncState } from '../store/syncState';
-import { canonical, mergeItems } from './job';
-import { lastWeekOf } from './lastWeek';
-import { normalizeWorklog } from './normalize';
+import { mergeItems } from './job';
+import { reconcileWorklogs } from './reconcile';
+import { writeSnapshot } from './recompute';
 
 export interface FinishOptions {
-  roundId: string;
+  /** The round it finishes for; null for a refresh between rounds (the snapshot keeps the round it had). */
+  roundId: string | null;
   nowMs: number;
   settings: ProjectSettings;
+  /** A reason to recompute whatever changed (a new day, a stale or missing snapshot); null: only if the data changed. */
+  recomputeBecause?: string | null;
   /** Per-issue worklog reads in flight at once. */
   concurrency?: number;
+  /** A refresh between rounds: a stale mark is the round's to clear, so it stays (and alone calls for no recompute). */
+  keepStale?: boolean;
 }
 
 export interface FinishResult {
   /** Items whose worklogs were read issue by issue because they did not add up. */
   reconciled: number;
   inboxWorklogs: number;
-  metrics: ProjectMetrics;
+  /** Whether the stored data changed. */
+  dataChanged: boolean;
+  /** The recomputed metrics; null when nothing called for a recompute (the snapshot was not rewritten). */
+  metrics: ProjectMetrics | null;
 }
 
-const DEFAULT_CONCURRENCY = 4;
-
 export async function finishProject(client: JiraClient, project: ProjectIdentity, options: FinishOptions): Promise<FinishResult> {
-  const stored = await loadProjectData(project.key);
-  if (!stored) throw new Error(`${project.key} has no synced data to finish`);
-  const [issueInbox, inbox] = await Promise.all([readIssueInbox(project.key), readInbox(project.key)]);
-  let data = mergeNewerItems(stored, issueInbox.flatMap((entry) => entry.value.items));
-  data = mergeWorklogs(data, inbox.flatMap((entry) => entry.value.worklogs));
-
-  const logged = secondsByItem(data);
-  const unbalanced = data.items.filter((item) => item.timeSpentSeconds !== undefined && (item.timeSpentSeconds ?? 0) !== (logged.get(item.key) ?? 0));
-  if (unbalanced.length > 0) {
-    const read = await mapWithConcurrency(unbalanced, options.concurrency ?? DEFAULT_CONCURRENCY, (item) => issueWorklogs(client, item.key));
-    const replaced = new Set(unbalanced.map((item) => item.key));
-    const fresh = unbalanced.flatMap((item, index) => read[index].map((worklog) => normalizeWorklog(worklog, item.key, item.id)));
-    data = canonical({ ...data, worklogs: [...data.worklogs.filter((worklog) => !replaced.has(worklog.issueKey)), ...fresh] });
+  let head = await loadProjectHead(project.key);
+  if (!head) throw new Error(`${project.key} has no synced data to finish`);
+  const [issueInbox, inbox, snapshot] = await Promise.all([readIssueInbox(project.key), readInbox(project.key), getSnapshot(project.key)]);
+  const inboxItems = issueInbox.flatMap((entry) => entry.value.items);
+  const inboxWorklogs = inbox.flatMap((entry) => entry.value.worklogs);
+  const hasInbox = inboxItems.length > 0 || inboxWorklogs.length > 0;
+  // A recompute already due reads the whole project once, for the merge and the figures alike.
+  let reason = options.recomputeBecause ?? recomputeReason(snapshot, head.revision, options.keepStale);
+  let whole: ProjectData | null = reason !== null ? await loadProjectData(project.key) : null;
+  let dataChanged = false;
+  let reconciled = 0;
+  if (hasInbox) {
+    // Otherwise only the buckets of the items the inboxes name are read and, when they changed, rewritten.
+    const ids = [...inboxItems.map((item) => item.id), ...inboxWorklogs.flatMap((worklog) => (worklog.issueId === undefined ? [] : [worklog.issueId]))];
+    const stored = whole ?? (await loadProjectItems(project.key, ids));
+    if (!stored) throw new Error(`${project.key} has no synced data to finish`);
+    const checked = await reconcileWorklogs(client, mergeWorklogs(mergeNewerItems(stored, inboxItems), inboxWorklogs), options.concurrency);
+    reconciled += checked.reconciled;
+    const saved = await saveProjectData(checked.data, 'main', options.nowMs, stored);
+    dataChanged = saved.changed;
+    head = saved.head;
+    if (whole) whole = checked.data;
+    reason ??= recomputeReason(snapshot, head.revision, options.keepStale);
   }
-  if (issueInbox.length > 0 || inbox.length > 0 || unbalanced.length > 0) await saveProjectData(data, 'main', options.nowMs);
+
+  let metrics: ProjectMetrics | null = null;
+  if (reason !== null) {
+    let data = whole ?? (await loadProjectData(project.key));
+    if (!data) throw new Error(`${project.key} has no synced data to finish`);
+    if (!hasInbox || whole === null) {
+      // The first finish after a first sync: items whose worklogs the worklog step did not bring.
+      const checked = await reconcileWorklogs(client, data, options.concurrency);
+      if (checked.reconciled > 0) {
+        reconciled += checked.reconciled;
+        const saved = await saveProjectData(checked.data, 'main', options.nowMs, data);
+        dataChanged ||= saved.changed;
+        head = saved.head;
+        data = checked.data;
+      }
+    }
+    metrics = await writeSnapshot(project, data, head.revision, {
+      roundId: options.roundId ?? snapshot?.roundId ?? 'none',
+      nowMs: options.nowMs,
+      settings: options.settings,
+      stale: options.keepStale ? snapshot?.status.stale : null,
+    });
+  }
   // Only after the data holding them is saved: a crash before this merges the same entries again.
   await deleteInboxEntries([...issueInbox, ...inbox].map((entry) => entry.key));
+  return { reconciled, inboxWorklogs: inboxWorklogs.length, dataChanged, metrics };
+}
 
-  const metrics = computeProjectMetrics(data, options.settings, options.nowMs, { forecast: true });
-  const [sync, lastWeek] = await Promise.all([getSyncState(project.key), lastWeekOf(data, options.settings, options.nowMs)]);
-  await setSnapshot({
-    projectKey: project.key,
-    projectId: project.id,
-    portfolio: project.portfolio?.name ?? '',
-    health: metrics.health.rag,
-    row: portfolioRow(project, data, metrics),
-    metrics: summarizeMetrics(metrics),
-    status: {
-      computedAt: new Date(options.nowMs).toISOString(),
-      syncedAt: sync.lastCompleteSyncMs === null ? null : new Date(sync.lastCompleteSyncMs).toISOString(),
-      stale: null,
-    },
-    lastWeek,
-    workload: workload([data], DEFAULT_PORTFOLIO_SETTINGS, options.nowMs).map(({ accountId, openRemainingHours }) => ({ accountId, openRemainingHours })),
-    roundId: options.roundId,
-    updatedAtMs: options.nowMs,
-  });
-  await recordHistory({ projectKey: project.key, day: dayOfInstant(options.nowMs), figures: headlineFigures(metrics) });
-  return { reconciled: unbalanced.length, inboxWorklogs: inbox.reduce((sum, entry) => sum + entry.value.worklogs.length, 0), metrics };
+/** Why a snapshot must be computed again from data at `revision`; null when it is current. */
+export function recomputeReason(snapshot: ProjectSnapshot | undefined, revision: number, ignoreStale = false): string | null {
+  if (!snapshot || snapshot.metrics === null) return 'no figures yet';
+  if (snapshot.status.stale !== null && !ignoreStale) return 'its last sync failed';
+  if (snapshot.dataRevision !== revision) return 'its data changed';
+  return null;
 }
 
 /**
@@ -110,12 +135,6 @@ export async function markStale(project: ProjectIdentity, reason: string, roundI
         updatedAtMs: nowMs,
       };
   await setSnapshot(snapshot);
-}
-
-function secondsByItem(data: ProjectData): Map<string, number> {
-  const seconds = new Map<string, number>();
-  for (const worklog of data.worklogs) seconds.set(worklog.issueKey, (seconds.get(worklog.issueKey) ?? 0) + worklog.seconds);
-  return seconds;
 }
 
 /** Merges the inbox's items, each only when no newer copy of it is stored (by Jira's `updated`). */

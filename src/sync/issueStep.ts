@@ -11,14 +11,16 @@
  * the inboxes; a run stopped anywhere re-reads at most one batch, and newer-wins merging makes that harmless.
  */
 import type { JiraClient } from '../jira/client';
-import { JiraError } from '../jira/errors';
+import { failureInPmoWords, JiraError } from '../jira/errors';
 import type { MetricFieldIds } from '../jira/fields';
 import type { JiraIssue } from '../jira/issues';
-import type { StatusCategory, WorkItem } from '../metrics/model';
+import type { WorkItem } from '../metrics/model';
 import { CHUNK_MAX_BYTES } from '../store/projectData';
-import { addToIssueInbox, getIssueScanState, markDirty, markTrouble, setIssueScanState, type IssueScanState } from '../store/syncRounds';
-import { DEFAULT_OVERLAP_MS, normalizeBatch, searchPageFrom } from './job';
+import { addToIssueInbox, getIssueScanState, markDirty, markTouched, markTrouble, setIssueScanState, type IssueScanState } from '../store/syncRounds';
+import { normalizeBatch, readIssueBatches } from './issueBatches';
+import { DEFAULT_OVERLAP_MS } from './job';
 import { issueFieldsFor } from './normalize';
+import { StatusCategories } from './statusCategories';
 
 export interface IssueStepOptions {
   roundId: string;
@@ -34,10 +36,6 @@ export interface IssueStepResult {
   issues: number;
 }
 
-const PAUSE_BELOW_MS = 10_000;
-/** One changelog bulkfetch takes 1000 issues. */
-const BATCH_ISSUES = 1000;
-
 export async function runIssueStep(client: JiraClient, options: IssueStepOptions): Promise<IssueStepResult> {
   let state = await getIssueScanState();
   if (state.sinceMs === null && state.run === null) {
@@ -49,38 +47,29 @@ export async function runIssueStep(client: JiraClient, options: IssueStepOptions
   state = { ...state, run };
   await setIssueScanState(state);
 
-  const categories = new Map<string, StatusCategory>(Object.entries(state.statusCategories));
-  // Epoch milliseconds: Jira reads a number in a date clause as an instant, no zone or rounding to get wrong.
-  const jql = `updated >= ${Math.floor(run.fromMs)} ORDER BY key ASC`;
-  const fields = issueFieldsFor(options.fieldIds);
-  let token = run.nextPageToken;
-  let batch: JiraIssue[] = [];
+  const statuses = await StatusCategories.forSync(client, { roundId: options.roundId, nowMs: options.nowMs });
   let read = 0;
-  for (;;) {
-    if ((options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < PAUSE_BELOW_MS) return { status: 'paused', issues: read };
-    const page = await searchPageFrom(client, jql, fields, token, batch.length === 0);
-    if (page === null) {
-      token = null;
-      continue;
-    }
-    batch.push(...page.issues);
-    const last = page.isLast === true || page.nextPageToken === undefined;
-    token = last ? null : (page.nextPageToken ?? null);
-    if (batch.length >= BATCH_ISSUES || last) {
+  const status = await readIssueBatches(client, {
+    // Epoch milliseconds: Jira reads a number in a date clause as an instant, no zone or rounding to get wrong.
+    jql: `updated >= ${Math.floor(run.fromMs)} ORDER BY key ASC`,
+    fields: issueFieldsFor(options.fieldIds),
+    from: run.nextPageToken,
+    remainingTimeMs: options.remainingTimeMs,
+    onBatch: async (batch, position) => {
       if (batch.length > 0) {
-        const items = await normalizeIsolated(client, batch, options, categories);
-        await sortIntoInboxes(items, `${String(run.startedMs).padStart(15, '0')}:${String(read).padStart(9, '0')}`);
+        const items = await normalizeIsolated(client, batch, options, statuses);
+        await sortIntoInboxes(items, `${String(run.startedMs).padStart(15, '0')}:${String(read).padStart(9, '0')}`, options.roundId);
         read += items.length;
       }
-      batch = [];
-      const next: IssueScanState = last
-        ? { sinceMs: run.startedMs, run: null, statusCategories: Object.fromEntries(categories) }
-        : { ...state, run: { ...run, nextPageToken: token }, statusCategories: Object.fromEntries(categories) };
+      await statuses.save();
+      const next: IssueScanState = position.last
+        ? { sinceMs: run.startedMs, run: null, statusCategories: {} }
+        : { ...state, run: { ...run, nextPageToken: position.token }, statusCategories: {} };
       await setIssueScanState(next);
       state = next;
-      if (last) return { status: 'done', issues: read };
-    }
-  }
+    },
+  });
+  return { status, issues: read };
 }
 
 const projectOf = (issueKey: string): string => issueKey.slice(0, issueKey.lastIndexOf('-'));
@@ -102,15 +91,15 @@ export function groupByProject<T>(values: readonly T[], issueKeyOf: (value: T) =
  * each project's issues are read on their own; a project that still fails (while others do not) is left
  * out of this round, marked for its snapshot to say why and dirty so that its own job reads it next time.
  */
-async function normalizeIsolated(client: JiraClient, batch: JiraIssue[], options: IssueStepOptions, categories: Map<string, StatusCategory>): Promise<WorkItem[]> {
+async function normalizeIsolated(client: JiraClient, batch: JiraIssue[], options: IssueStepOptions, statuses: StatusCategories): Promise<WorkItem[]> {
   try {
-    return await normalizeBatch(client, batch, options.fieldIds, categories);
+    return await normalizeBatch(client, batch, options.fieldIds, statuses);
   } catch (error) {
     if (!(error instanceof JiraError)) throw error;
     const byProject = groupByProject(batch, (issue) => issue.key);
     // Every project failing alike means Jira is failing, not one project: the step fails and is retried.
     if (byProject.size === 1) throw error;
-    const results = await Promise.allSettled([...byProject.values()].map((issues) => normalizeBatch(client, issues, options.fieldIds, categories)));
+    const results = await Promise.allSettled([...byProject.values()].map((issues) => normalizeBatch(client, issues, options.fieldIds, statuses)));
     if (results.every((result) => result.status === 'rejected')) throw error;
     const items: WorkItem[] = [];
     for (const [index, projectKey] of [...byProject.keys()].entries()) {
@@ -120,15 +109,17 @@ async function normalizeIsolated(client: JiraClient, batch: JiraIssue[], options
         continue;
       }
       if (!(result.reason instanceof JiraError)) throw result.reason;
-      await markTrouble(options.roundId, projectKey, `Reading its changed issues from Jira failed (HTTP ${result.reason.status})`);
+      await markTrouble(options.roundId, projectKey, `Reading its changed issues from Jira failed: ${failureInPmoWords(result.reason)}`);
       await markDirty(projectKey, options.nowMs);
     }
     return items;
   }
 }
 
-async function sortIntoInboxes(items: readonly WorkItem[], part: string): Promise<void> {
+/** Each project's items into its inbox; the round notes which projects the step touched, so only they are finished. */
+async function sortIntoInboxes(items: readonly WorkItem[], part: string, roundId: string): Promise<void> {
   const byProject = groupByProject(items, (item) => item.key);
+  if (byProject.size > 0) await markTouched(roundId, 'issues', part, [...byProject.keys()]);
   await Promise.all(
     [...byProject].map(async ([projectKey, found]) => {
       const chunks = chunkBySize(found);

@@ -3,10 +3,10 @@
  * date is parsed here, once, so the engine never parses.
  *
  * Status history needs each status id's category, and Jira's changelog items carry only status ids
- * and names. The categories come from what the answers show (each issue's own status, its parent's and
- * its linked issues'); the caller may add more (fetchProject looks up the rest). A status whose
- * category is still unknown is taken to keep the category the issue was in, so a move through it is
- * recorded when the issue reaches a known status.
+ * and names. The categories come from Jira (statusCategories.ts: what the answers render, else the
+ * site's status list). A status whose category is still unknown (Jira no longer knows it) is taken to
+ * keep the category the issue was in, so a move through it is recorded when the issue reaches a known
+ * status, and the item names it in `unknownStatusIds`.
  */
 import type { JiraChangeHistory, JiraChangeItem } from '../jira/changelogs';
 import type { MetricFieldIds } from '../jira/fields';
@@ -221,6 +221,7 @@ export function normalizeIssue(
       statusCategoryById.get(statusId) ?? (statusId === fields.status.id ? statusCategory : null);
     const startDate = customValue(fields, fieldIds.startDate);
     const flagged = customValue(fields, fieldIds.flagged);
+    const unknownStatusIds = [...statusIdsIn([histories])].filter((id) => categoryOf(id) === null).sort();
     return {
       id: issue.id,
       key: issue.key,
@@ -249,6 +250,7 @@ export function normalizeIssue(
       fixVersionIds: fields.fixVersions.map((version) => version.id),
       statusChanges: statusChangesFrom(histories, categoryOf),
       dueDateChanges: dueDateChangesFrom(histories),
+      ...(unknownStatusIds.length > 0 ? { unknownStatusIds } : {}),
     };
   } catch (error) {
     throw new Error(`${issue.key}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

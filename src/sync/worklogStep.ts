@@ -12,10 +12,10 @@
 import { z } from 'zod';
 import type { JiraClient } from '../jira/client';
 import { searchIssuePages, SEARCH_MAX_ID_ONLY } from '../jira/issues';
-import { JiraError, JiraRateLimitedError } from '../jira/errors';
-import { listWorklogs, worklogUpdatedPages, type ChangedWorklogPage, type JiraWorklog } from '../jira/worklogs';
+import { listWorklogsLeavingOutUnreadable, worklogUpdatedPages, type ChangedWorklogPage } from '../jira/worklogs';
 import type { Worklog } from '../metrics/model';
-import { addToInbox, getWorklogSyncState, setWorklogSyncState } from '../store/syncRounds';
+import { addManyToInbox, getWorklogSyncState, markTouched, setWorklogSyncState } from '../store/syncRounds';
+import { timeRunsLow } from './invocationTime';
 import { chunkBySize, groupByProject } from './issueStep';
 import { normalizeWorklog } from './normalize';
 
@@ -31,8 +31,6 @@ export interface WorklogStepResult {
   worklogs: number;
 }
 
-/** Below this the step stops after the page in hand: a page is three requests and a few writes. */
-const PAUSE_BELOW_MS = 10_000;
 const idAndKeySchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
 
 /** Pages being sorted into inboxes while the next ones are read. */
@@ -55,13 +53,13 @@ export async function runWorklogStep(client: JiraClient, options: WorklogStepOpt
   };
   let since = state.sinceMs;
   for await (const page of worklogUpdatedPages(client, state.sinceMs)) {
-    const done = sortIntoInboxes(client, page, String(since).padStart(15, '0'));
+    const done = sortIntoInboxes(client, page, String(since).padStart(15, '0'), options.roundId);
     // Awaited in order by commitOldest; this only keeps a failure from being reported as unhandled first.
     done.catch(() => undefined);
     sorting.push({ untilMs: page.untilMs, done });
     since = page.untilMs;
     while (sorting.length >= PAGES_IN_FLIGHT) await commitOldest();
-    if (!page.lastPage && (options.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) < PAUSE_BELOW_MS) {
+    if (!page.lastPage && timeRunsLow(options.remainingTimeMs)) {
       while (sorting.length > 0) await commitOldest();
       return { status: 'paused', pages: pagesRead, worklogs };
     }
@@ -71,9 +69,9 @@ export async function runWorklogStep(client: JiraClient, options: WorklogStepOpt
 }
 
 /** Lists the page's worklogs, finds each one's project and adds them to its inbox. Returns how many. */
-async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, part: string): Promise<number> {
+async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, part: string, roundId: string): Promise<number> {
   if (page.worklogIds.length === 0) return 0;
-  const listed = await listIsolated(client, page.worklogIds);
+  const listed = await listWorklogsLeavingOutUnreadable(client, page.worklogIds);
   const issueIds = [...new Set(listed.map((worklog) => worklog.issueId).filter((id): id is string => id !== undefined && /^\d+$/.test(id)))];
   const keyById = await issueKeysById(client, issueIds);
 
@@ -84,47 +82,9 @@ async function sortIntoInboxes(client: JiraClient, page: ChangedWorklogPage, par
     if (issueKey !== undefined) attributed.push(normalizeWorklog(worklog, issueKey));
   }
   const byProject = groupByProject(attributed, (worklog) => worklog.issueKey);
-  await Promise.all([...byProject].map(([projectKey, found]) => writeInbox(projectKey, part, found)));
+  if (byProject.size > 0) await markTouched(roundId, 'worklogs', part, [...byProject.keys()]);
+  await addManyToInbox([...byProject].flatMap(([projectKey, found]) => inboxEntries(projectKey, part, found)));
   return listed.length;
-}
-
-/** Probing requests a page may spend finding the worklogs Jira cannot list; ids past that are left out. */
-const PROBES_PER_PAGE = 300;
-
-/**
- * worklog/list; when Jira keeps failing a request, halves it (each half asked twice at most) to find
- * the worklogs it cannot read, which are left out: their issues' timespent then disagrees with the
- * stored worklogs, and the project's finish reads those issues on their own (and marks the project
- * stale if Jira fails them again). When nothing can be read, Jira is failing, not some worklogs: the
- * error stands and the step is retried next round.
- */
-async function listIsolated(client: JiraClient, ids: readonly number[]): Promise<JiraWorklog[]> {
-  try {
-    return await listWorklogs(client, ids);
-  } catch (error) {
-    if (!(error instanceof JiraError) || error instanceof JiraRateLimitedError || ids.length <= 1) throw error;
-    const probe = client.withAttempts(2);
-    const budget = { left: PROBES_PER_PAGE };
-    const read: JiraWorklog[] = [];
-    const search = async (part: readonly number[]): Promise<void> => {
-      if (part.length <= 1 || budget.left <= 0) return;
-      const half = Math.ceil(part.length / 2);
-      await Promise.all(
-        [part.slice(0, half), part.slice(half)].map(async (piece) => {
-          budget.left -= 1;
-          try {
-            read.push(...(await listWorklogs(probe, piece)));
-          } catch (failure) {
-            if (!(failure instanceof JiraError)) throw failure;
-            await search(piece);
-          }
-        }),
-      );
-    };
-    await search(ids);
-    if (read.length === 0) throw error;
-    return read;
-  }
 }
 
 /** Current keys of these issues (a moved issue answers with its new key), one ids-only search per 1000. */
@@ -133,13 +93,13 @@ async function issueKeysById(client: JiraClient, issueIds: readonly string[]): P
   for (let start = 0; start < issueIds.length; start += 1000) {
     const jql = `id in (${issueIds.slice(start, start + 1000).join(', ')})`;
     for await (const found of searchIssuePages(client, { jql, fields: ['key'], pageSize: SEARCH_MAX_ID_ONLY }, idAndKeySchema)) {
-      for (const issue of found) keys.set(issue.id, issue.key);
+      for (const issue of found.issues) keys.set(issue.id, issue.key);
     }
   }
   return keys;
 }
 
 /** One inbox entry per project and page, split should a page's worklogs outgrow a KVS value. */
-async function writeInbox(projectKey: string, part: string, worklogs: Worklog[]): Promise<void> {
-  await Promise.all(chunkBySize(worklogs).map((chunk, index) => addToInbox(projectKey, `${part}:${String(index).padStart(3, '0')}`, { worklogs: chunk })));
+function inboxEntries(projectKey: string, part: string, worklogs: Worklog[]) {
+  return chunkBySize(worklogs).map((chunk, index) => ({ projectKey, part: `${part}:${String(index).padStart(3, '0')}`, inbox: { worklogs: chunk } }));
 }

@@ -21,6 +21,7 @@ import { editIssueRoute, getIssue } from './routes/issue';
 import { checkPermissions, myPermissions } from './routes/permissions';
 import { getProject, projectSearch, projectVersionsList, projectVersionsPage } from './routes/projects';
 import { approximateCount, removedSearchGet, removedSearchPost, searchJqlGet, searchJqlPost } from './routes/search';
+import { listStatuses } from './routes/statuses';
 import { myself, userGroups, usersBulk } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
@@ -39,6 +40,7 @@ export const JIRA_ROUTES: readonly JiraRoute[] = [
   projectVersionsPage,
   projectVersionsList,
   listFields,
+  listStatuses,
   searchJqlGet,
   searchJqlPost,
   approximateCount,

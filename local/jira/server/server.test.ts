@@ -1,5 +1,5 @@
 /** Every endpoint except search and edits, over real HTTP, each answer checked against the spec. */
-import { issueId, PLANNED_BUDGET, PROJECT_IDS, specJson, startFixtureJira, STORY_POINTS, USERS, type FixtureJira } from './test-fixture';
+import { issueId, PLANNED_BUDGET, PROJECT_IDS, specJson, STATUS, startFixtureJira, STORY_POINTS, USERS, type FixtureJira } from './test-fixture';
 
 let jira: FixtureJira;
 beforeAll(async () => {
@@ -169,6 +169,23 @@ describe('GET /field', () => {
     expect(byId.get('timetracking')?.navigable).toBe(false);
     expect(byId.get(STORY_POINTS)).toMatchObject({ key: STORY_POINTS, custom: true, clauseNames: ['cf[10016]', 'Story point estimate'], schema: { type: 'number', customId: 10016 } });
     expect(byId.get(PLANNED_BUDGET)?.schema?.custom).toMatch(/^ari:cloud:ecosystem::extension\//);
+  });
+});
+
+describe('GET /status', () => {
+  type Status = { id: string; name: string; statusCategory: { key: string; id: number } };
+  const statuses = async (user: 'bob' | 'dave' | null) => specJson<Status[]>(await jira.fetchAs(user, '/rest/api/3/status'), 'GET /rest/api/3/status');
+
+  it('lists every status of the site with its category, to anyone who may browse a project', async () => {
+    const all = await statuses(null);
+    expect(all.map((status) => [status.id, status.name, status.statusCategory.key])).toEqual([
+      [STATUS.todo, 'To Do', 'new'],
+      [STATUS.progress, 'In Progress', 'indeterminate'],
+      [STATUS.done, 'Done', 'done'],
+    ]);
+    expect(await statuses('bob')).toEqual(all);
+    // Jira asks Browse projects: someone who browses nothing sees no workflow's statuses.
+    expect(await statuses('dave')).toEqual([]);
   });
 });
 

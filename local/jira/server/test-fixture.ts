@@ -31,7 +31,7 @@ export const PLANNED_BUDGET = 'customfield_10100';
 export const START_DATE = 'customfield_10015';
 export const TEAM = 'customfield_10200';
 
-const STATUS = { todo: '1', progress: '3', done: '10001' } as const;
+export const STATUS = { todo: '1', progress: '3', done: '10001' } as const;
 const TYPE = { epic: '10000', story: '10001', task: '10002', bug: '10003', subtask: '10004' } as const;
 
 const HOUR = 3_600_000;

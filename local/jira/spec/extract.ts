@@ -27,6 +27,7 @@ const ENDPOINTS: [string, string][] = [
   ['get', '/rest/api/3/project/{projectIdOrKey}/version'],
   ['get', '/rest/api/3/project/{projectIdOrKey}/versions'],
   ['get', '/rest/api/3/field'],
+  ['get', '/rest/api/3/status'],
   ['get', '/rest/api/3/search/jql'],
   ['post', '/rest/api/3/search/jql'],
   ['post', '/rest/api/3/search/approximate-count'],

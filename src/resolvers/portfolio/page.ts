@@ -9,7 +9,7 @@ import { groupByPortfolio, portfolioMetrics } from '../../metrics/portfolio';
 import { DEFAULT_PROJECT_SETTINGS } from '../../metrics/settings';
 import type { PersonRef, PortfolioFilter, PortfolioNarrowing, PortfolioPage, PortfolioPageRequest, SyncProgress } from '../../shared/contract';
 import { listSnapshots, type ProjectSnapshot } from '../../store/snapshots';
-import { getLatestRound, type LatestRound } from '../../store/syncRounds';
+import { getLatestRound, quietProjects, type LatestRound } from '../../store/syncRounds';
 import { ResolverFailure } from '../envelope';
 
 export async function readPortfolioPage(client: JiraClient, request: PortfolioPageRequest, accountId: string): Promise<PortfolioPage> {
@@ -30,7 +30,7 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
     rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null })),
     portfolios: [...groupByPortfolio(computed, (entry) => entry.snapshot.row.portfolio?.name ?? null)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, computed),
-    sync: latest ? latestProgress(latest, snapshots, browsable) : null,
+    sync: latest ? await latestProgress(latest, snapshots, browsable) : null,
     siteHasSynced: latest !== null || snapshots.length > 0,
     // The settings store (with the PMO's currency) comes next; until then money has no unit.
     currency: null,
@@ -41,14 +41,19 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
 
 /**
  * The latest round's progress over the projects the viewer may browse, as the snapshots show it (each
- * records the round that last wrote it): no extra reads. Null when the round covers none of them.
- * sync/progress counts the round's own marks when exactness matters.
+ * records the round that last wrote it), plus the projects the round found nothing for, whose snapshots
+ * it did not rewrite (one more read, only when the written ones do not account for every project). Null
+ * when the round covers none of the viewer's projects. sync/progress counts the round's own marks when
+ * exactness matters.
  */
-function latestProgress(latest: LatestRound, snapshots: readonly ProjectSnapshot[], browsable: ReadonlySet<string>): SyncProgress | null {
+async function latestProgress(latest: LatestRound, snapshots: readonly ProjectSnapshot[], browsable: ReadonlySet<string>): Promise<SyncProgress | null> {
   const total = (latest.projectIds ?? []).filter((id) => browsable.has(id)).length;
   if (total === 0) return null;
   const written = snapshots.filter((snapshot) => snapshot.roundId === latest.roundId && browsable.has(snapshot.projectId));
-  const done = Math.min(total, written.length);
+  const writtenKeys = new Set(written.map((snapshot) => snapshot.projectKey));
+  const visibleKeys = new Set(snapshots.filter((snapshot) => browsable.has(snapshot.projectId)).map((snapshot) => snapshot.projectKey));
+  const quiet = written.length < total ? [...(await quietProjects(latest.roundId))].filter((key) => visibleKeys.has(key) && !writtenKeys.has(key)).length : 0;
+  const done = Math.min(total, written.length + quiet);
   return {
     roundId: latest.roundId,
     trigger: latest.trigger,

@@ -1,15 +1,19 @@
 /**
- * fetchProjectData end to end: run in a Forge invocation as the app, its requests answered over HTTP by
- * the simulated Jira loaded with the demo dataset, and the result compared with the dataset itself.
+ * The whole-project reader (src/sync/projectReader.ts: the sync's own batch loop, status categories,
+ * versions, site-wide worklogs and reconciliation, behind the live report and the tests' reference
+ * reads) end to end: run in a Forge invocation as the app, its requests answered over HTTP by the
+ * simulated Jira loaded with the demo dataset, and the result compared with the dataset itself.
  */
 import api from '@forge/api';
 import type { DatasetIssue } from '../local/jira/dataset';
 import { FIELD } from '../local/jira/seed/catalog';
 import { startLocalSite, type LocalSite } from '../local/site/site';
-import { JiraClient } from '../src/jira/client';
+import { JiraClient, RequestCounter } from '../src/jira/client';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../src/jira/fields';
 import { dayNumber, type ProjectData, type StatusCategory, type WorkItem, type Worklog } from '../src/metrics/model';
-import { fetchProjectDataWithStats, type FetchProjectOptions, type ProjectToFetch } from '../src/sync/fetchProject';
+import type { SyncProject } from '../src/sync/job';
+import { readProject, type ProjectReadOptions } from '../src/sync/projectReader';
+import { StatusCategories } from '../src/sync/statusCategories';
 import { demoDataset } from './demo-fixture';
 
 let site: LocalSite;
@@ -31,18 +35,20 @@ beforeAll(async () => {
 });
 afterAll(() => site.close());
 
-function target(key: string): ProjectToFetch {
+function target(key: string): SyncProject {
   const project = dataset.projects.find((candidate) => candidate.key === key)!;
   return { key, name: project.name, portfolio: dataset.categories.find((category) => category.id === project.categoryId)?.name ?? null };
 }
 
-/** Runs the fetch as the app inside a Forge invocation and reads the simulated Jira's own request counter. */
-async function fetchAsApp(key: string, options: FetchProjectOptions = {}) {
+/** Reads as the app inside a Forge invocation, counting its requests, and reads the simulated Jira's own request counter. */
+async function fetchAsApp(key: string, options: ProjectReadOptions = {}) {
   site.jira.control.resetRequestCounts();
-  const result = await site.runtime.runAsInvocation({ accountId: null, timeoutMs: 60_000 }, () =>
-    fetchProjectDataWithStats(new JiraClient(api.asApp().requestJira), target(key), options),
-  );
-  return { ...result, served: site.jira.control.requestCounts() };
+  const counter = new RequestCounter();
+  const data = await site.runtime.runAsInvocation({ accountId: null, timeoutMs: 60_000 }, () => {
+    const client = new JiraClient(api.asApp().requestJira).countedBy(counter);
+    return readProject(client, target(key), { worklogs: 'site-wide', ...options, ...(options.statuses ? {} : { statuses: StatusCategories.forRead(client, Date.now()) }) });
+  });
+  return { data, stats: { requests: counter.total, byEndpoint: counter.byEndpoint() }, served: site.jira.control.requestCounts() };
 }
 
 /** What the dataset says each work item must be, written out independently of the sync code. */
@@ -148,37 +154,38 @@ test.each([FIRST, STATUS_LOOKUPS])('%s: every item, worklog and version matches 
   const reopened = issues.find((issue) => expectedItem(issue).statusChanges.length >= 4)!;
   expect(data.items.find((item) => item.key === reopened.key)!.statusChanges).toHaveLength(expectedItem(reopened).statusChanges.length);
 
-  // What the fetch counted is what Jira served, and each endpoint costs what the paging rules say.
+  // What the reader counted is what Jira served, and each endpoint costs what the paging rules say.
   expect(stats.requests).toBe(served.total);
   expect(stats.byEndpoint).toEqual(served.byPath);
-  const lookups = historyOnlyStatuses(key).size;
-  expect(stats.unknownStatusIds).toEqual([]);
-  expect(served.byPath['POST /rest/api/3/search/jql']).toBe(Math.ceil(issues.length / 100) + lookups);
+  expect(data.items.some((entry) => entry.unknownStatusIds !== undefined)).toBe(false);
+  expect(served.byPath['POST /rest/api/3/search/jql']).toBe(Math.ceil(issues.length / 100));
+  // Statuses only histories name are looked up in one read of the site's status list, not one search each.
+  expect(served.byPath['GET /rest/api/3/status']).toBe(historyOnlyStatuses(key).size > 0 ? 1 : undefined);
   expect(served.byPath['POST /rest/api/3/changelog/bulkfetch']).toBe(1);
   expect(served.byPath['GET /rest/api/3/field']).toBe(1);
   expect(served.byPath['GET /rest/api/3/project/{projectIdOrKey}/version']).toBe(1);
   // Site-wide worklog reading is cheaper here than one request per issue with logged time.
-  expect(stats.worklogsRead).toBe('site-wide');
   expect(served.byPath['GET /rest/api/3/issue/{issueIdOrKey}/worklog']).toBeUndefined();
   expect(served.total).toBeLessThan(worked.length);
 });
 
 test('per-issue worklogs give the same data, one request per issue with logged time', async () => {
-  const { data, stats, served } = await fetchAsApp(FIRST, { worklogs: 'per-issue' });
+  const { data, served } = await fetchAsApp(FIRST, { worklogs: 'per-issue' });
   expectMatchesDataset(data, FIRST);
-  expect(stats.worklogsRead).toBe('per-issue');
   expect(served.byPath['GET /rest/api/3/issue/{issueIdOrKey}/worklog']).toBe(issuesOf(FIRST).filter((issue) => issue.worklogs.length > 0).length);
   expect(served.byPath['GET /rest/api/3/worklog/updated']).toBeUndefined();
 });
 
-test('given field ids and known status categories, neither /field nor status lookups are asked again', async () => {
-  const statusCategories = new Map<string, StatusCategory>();
-  await fetchAsApp(STATUS_LOOKUPS, { statusCategories });
-  expect(Object.fromEntries(statusCategories)).toEqual(Object.fromEntries(dataset.statuses.filter((status) => statusCategories.has(status.id)).map((status) => [status.id, status.categoryKey])));
+test('given field ids and the status categories already learnt, neither /field nor /status is asked again', async () => {
+  const statuses = await site.runtime.runAsInvocation({ accountId: null }, async () => StatusCategories.forRead(new JiraClient(api.asApp().requestJira), Date.now()));
+  await fetchAsApp(STATUS_LOOKUPS, { statuses });
+  const learnt = Object.fromEntries(statuses.known);
+  expect(learnt).toEqual(Object.fromEntries(dataset.statuses.filter((status) => learnt[status.id] !== undefined).map((status) => [status.id, status.categoryKey])));
   const fieldIds = resolveMetricFields(await site.runtime.runAsInvocation({ accountId: null }, () => getFields(new JiraClient(api.asApp().requestJira))));
-  const { data, served } = await fetchAsApp(STATUS_LOOKUPS, { fieldIds, statusCategories });
+  const { data, served } = await fetchAsApp(STATUS_LOOKUPS, { fieldIds, statuses });
   expectMatchesDataset(data, STATUS_LOOKUPS);
   expect(served.byPath['GET /rest/api/3/field']).toBeUndefined();
+  expect(served.byPath['GET /rest/api/3/status']).toBeUndefined();
   expect(served.byPath['POST /rest/api/3/search/jql']).toBe(Math.ceil(issuesOf(STATUS_LOOKUPS).length / 100));
 });
 
@@ -188,8 +195,7 @@ test('a worklog edited in the last minute (which worklog/updated leaves out) is 
   const row = site.db.prepare('SELECT updated, updated_ms FROM worklogs WHERE id = ?').get(Number(worklog.id)) as { updated: string; updated_ms: number };
   site.db.prepare('UPDATE worklogs SET updated_ms = ? WHERE id = ?').run(Date.now(), Number(worklog.id));
   try {
-    const { data, stats, served } = await fetchAsApp(FIRST);
-    expect(stats.worklogsRead).toBe('site-wide+per-issue');
+    const { data, served } = await fetchAsApp(FIRST);
     expect(served.byPath['GET /rest/api/3/issue/{issueIdOrKey}/worklog']).toBe(1);
     expect([...data.worklogs].sort(byWorklog)).toEqual(expectedWorklogs(FIRST));
   } finally {
