@@ -3,6 +3,7 @@
 // Resolvers (one per UI surface)
 export { handler as portfolioResolver } from './resolvers/portfolio';
 export { handler as projectResolver } from './resolvers/project';
+export { handler as statusReportResolver, adfExport as statusReportExport } from './resolvers/report';
 
 // Background: scheduled sync, the sync queue's consumer, product events
 export { scheduledSync, syncConsumer, productEvent } from './sync/handlers';

@@ -55,3 +55,25 @@ export function switchesOf(html: string): { frame: string; entryPoint: string; s
     return { frame: attribute(tag, 'data-frame'), entryPoint: attribute(tag, 'data-entry-point'), src, contextId: /[?&]context=([0-9a-f]+)/.exec(src)?.[1] ?? '' };
   });
 }
+
+/**
+ * Saves a macro's config through its config dialog, as a person does: opens the page with the dialog of
+ * the macro `localId` (the first on the page when not given) and submits `config` from it.
+ */
+export async function configureMacro(siteUrl: string, accountId: string, moduleKey: string, config: object, localId?: string): Promise<string> {
+  const page = await (await fetch(`${siteUrl}${CONFLUENCE_PAGE.path}`, { headers: actingAs(accountId) })).text();
+  const ids = [...page.matchAll(new RegExp(`data-testid="macro-${moduleKey}" data-local-id="([^"]+)"`, 'g'))].map((match) => match[1]);
+  const target = localId ?? ids[0];
+  if (!target) throw new Error(`No ${moduleKey} macro on the page`);
+  const dialog = framesOf(await (await fetch(`${siteUrl}${CONFLUENCE_PAGE.path}?configure=${target}`, { headers: actingAs(accountId) })).text()).find(
+    (frame) => frame.moduleKey === moduleKey && frame.entryPoint === 'config',
+  );
+  if (!dialog) throw new Error(`The page shows no config dialog of ${moduleKey} ${target}`);
+  const saved = await fetch(`${siteUrl}/__host/submit`, {
+    method: 'POST',
+    headers: { ...actingAs(accountId), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ context: dialog.contextId, payload: { config } }),
+  });
+  if (saved.status !== 200) throw new Error(`Saving the config of ${moduleKey} answered ${saved.status}: ${await saved.text()}`);
+  return target;
+}

@@ -11,9 +11,10 @@ import { kvs, WhereConditions } from '@forge/kvs';
 import { ACTING_USER_COOKIE } from '../local/site/host';
 import { listUiModules, readManifest, type UiModule } from '../local/site/manifest';
 import type { LocalSite } from '../local/site/site';
-import type { Answer, PortfolioPage, SyncProgress } from '../src/shared/contract';
+import type { Answer, PortfolioPage, ReportChoices, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
+import { CONFLUENCE_PAGE } from '../local/site/host';
 import { browsableProjectKeys, userByName } from './demo-fixture';
-import { actingAs, framesOf, pagePathOf } from './host-fixture';
+import { actingAs, configureMacro, framesOf, pagePathOf } from './host-fixture';
 import { getLatestRound } from '../src/store/syncRounds';
 import { admin, asApp, contractor, dataset, runRound, startSite } from './sync-fixture';
 
@@ -21,9 +22,23 @@ import { admin, asApp, contractor, dataset, runRound, startSite } from './sync-f
 let hostClockOffsetMs = 0;
 const CONTEXT_TTL_MS = 60 * 60 * 1000;
 
+/** The report's portfolio: the category of the contractor's first project, which holds projects he may not browse. */
+const contractorsCategory = dataset.projects.find((project) => project.key === browsableProjectKeys(dataset, contractor)[0])!.categoryId;
+const reportConfig: StatusReportConfig = {
+  scope: 'portfolio',
+  projectKeys: [],
+  portfolio: dataset.categories.find((category) => category.id === contractorsCategory)!.name,
+  sections: ['summary', 'risks', 'activity'],
+  mode: 'live',
+  activityDays: 7,
+  budgetChangeShare: 0.05,
+};
+
 let site: LocalSite;
 beforeAll(async () => {
   site = await startSite({ hostContexts: { ttlMs: CONTEXT_TTL_MS, now: () => Date.now() + hostClockOffsetMs } });
+  // The status report on the Confluence page, configured before any page shows it: a portfolio the contractor may browse part of.
+  await configureMacro(site.url, admin, 'pmo-status-report', reportConfig);
 });
 afterAll(() => site.close());
 
@@ -153,7 +168,56 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       expect(foreign).toEqual(unknown);
     },
   },
+  'report/view': {
+    valid: () => ({}),
+    foreign: async () => {
+      // Another macro's record, through this macro: exactly as an id no macro has.
+      const other = await otherMacrosRecord();
+      const asked = await answerOf('pmo-status-report', 'report/view', { recordId: other }, contractor);
+      const unknown = await answerOf('pmo-status-report', 'report/view', { recordId: '00000000-0000-4000-8000-000000000000' }, contractor);
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(asked).toEqual(unknown);
+      // The portfolio's projects he may not browse keep their place with a message, and nothing else of them.
+      const view = await answerOf<StatusReportView>('pmo-status-report', 'report/view', {}, contractor);
+      if (!view.ok) throw new Error(view.error.message);
+      const hidden = dataset.projects.filter((project) => project.categoryId === contractorsCategory && !browsableProjectKeys(dataset, contractor).includes(project.key));
+      expect(hidden.length).toBeGreaterThan(0);
+      expect(view.data.report!.projects.filter((part) => 'hidden' in part)).toHaveLength(hidden.length);
+      const text = JSON.stringify(view.data);
+      for (const project of hidden) expect({ project: project.key, leaked: text.includes(project.name) || text.includes(`"${project.key}"`) }).toEqual({ project: project.key, leaked: false });
+    },
+  },
+  'report/freeze': {
+    valid: () => ({}),
+    foreign: async () => {
+      // Someone who may browse none of the report's projects cannot freeze it.
+      const outsider = dataset.users.find((user) => user.active && browsableProjectKeys(dataset, user.accountId).length > 0 && dataset.projects.filter((project) => project.categoryId === contractorsCategory).every((project) => !browsableProjectKeys(dataset, user.accountId).includes(project.key)))!;
+      expect(await answerOf('pmo-status-report', 'report/freeze', {}, outsider.accountId)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'report/choices': {
+    valid: () => ({}),
+    foreign: async () => {
+      const choices = await answerOf<ReportChoices>('pmo-status-report', 'report/choices', {}, contractor);
+      if (!choices.ok) throw new Error(choices.error.message);
+      expect(choices.data.projects.map((project) => project.key).sort()).toEqual(browsableProjectKeys(dataset, contractor).filter((key) => choices.data.projects.some((project) => project.key === key)).sort());
+      for (const project of choices.data.projects) expect(browsableProjectKeys(dataset, contractor)).toContain(project.key);
+    },
+  },
 };
+
+/** A record of a second status report macro on the page, frozen by the admin through that macro's own frame. */
+async function otherMacrosRecord(): Promise<string> {
+  const inserted = await post('/__host/confluence/macros', JSON.stringify({ moduleKey: 'pmo-status-report' }), cookie(admin));
+  const { localId } = inserted.body as { localId: string };
+  await configureMacro(site.url, admin, 'pmo-status-report', { ...reportConfig, mode: 'frozen' }, localId);
+  const page = await (await fetch(`${site.url}${CONFLUENCE_PAGE.path}`, { headers: cookie(admin) })).text();
+  const frame = framesOf(page).find((candidate) => candidate.id === `app-frame-pmo-status-report-${localId.slice(0, 8)}` && candidate.entryPoint === 'view')!;
+  const frozen = await post('/__host/invoke', JSON.stringify({ context: frame.contextId, functionKey: 'report/freeze', payload: {} }), cookie(admin));
+  const answer = frozen.body as Answer<StatusReportView>;
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.data.report!.record!.id;
+}
 
 async function refreshAs(accountId: string): Promise<SyncProgress> {
   const answer = await answerOf<SyncProgress>('pmo-portfolio-page', 'sync/refresh', {}, accountId);
@@ -336,13 +400,15 @@ describe("the page's context is the host's, never the page's", () => {
       expect(forged.text).not.toContain(hiddenIssue.key);
       if (!surface.resolverFunctionKey) continue;
       for (const key of await keysOf(surface.moduleKey)) {
-        if (key === 'sync/refresh') continue; // each call may start a round: not comparable
+        if (key === 'sync/refresh' || key === 'report/freeze') continue; // each call starts a round or keeps a record: not comparable
         const payload = await PROBES[key].valid();
         // A probe's payload may start a round (sync/progress needs one): let it finish first.
         await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
         const plain = await post('/__host/invoke', JSON.stringify({ context, functionKey: key, payload }), cookie(viewer));
         const claimed = await post('/__host/invoke', JSON.stringify({ ...forgery, context, functionKey: key, payload }), cookie(viewer));
-        expect({ key, status: claimed.status, body: claimed.body }).toEqual({ key, status: plain.status, body: plain.body });
+        // A live report says when it was put together: the only part of two answers that may differ.
+        const steady = (answer: HttpAnswer) => JSON.parse(answer.text.replace(/"generatedAt":"[^"]*"/g, '"generatedAt":"(when)"'));
+        expect({ key, status: claimed.status, body: steady(claimed) }).toEqual({ key, status: plain.status, body: steady(plain) });
         if (viewer === contractor) expect(claimed.text).not.toContain(dataset.projects.find((project) => project.key === hidden)!.name);
       }
     }

@@ -15,7 +15,7 @@ import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoData
 import { realJiraFromEnvironment, startLocalSite, type DatasetSource } from '../site/site';
 import { PROJECT_ROOT } from '../site/manifest';
 import { checkManifest } from './checkManifest';
-import { formatReport, REPORT_FORMATS, toReport, type ReportFormat } from './report';
+import { formatReport, REPORT_FORMATS, statusReportMarkdown, toReport, type ReportFormat } from './report';
 
 const DEFAULT_DATA_DIR = path.join(PROJECT_ROOT, '.pmo-data');
 
@@ -222,6 +222,10 @@ async function report(options: ReportOptions): Promise<void> {
         ? { scope: 'portfolio', portfolioName: options.portfolio }
         : { scope: 'all' };
     const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}) };
+    if (options.format === 'md') {
+      process.stdout.write(statusReportMarkdown(unwrap(await invokeLiveReport(site, 'report/status', payload, accountId))));
+      return;
+    }
     // One read of every project as the user: the metrics and each project's row, of the same day.
     const metrics = unwrap(await invokeLiveReport(site, 'portfolio/metrics', payload, accountId));
     const scope = { project: options.project ?? null, portfolio: options.portfolio ?? null };

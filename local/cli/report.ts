@@ -3,7 +3,9 @@
  * only ever added, and `version` changes if one is removed or changes meaning.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Figure, PortfolioMetrics, PortfolioProject, PersonWorkload, ProjectMetrics } from '../../src/shared/contract';
+import { reportToAdf } from '../../src/reports/adf';
+import { adfToMarkdown } from '../../src/reports/markdown';
+import type { Figure, PortfolioMetrics, PortfolioProject, PersonWorkload, ProjectMetrics, StatusReport } from '../../src/shared/contract';
 import type { PortfolioMetricsReport, PortfolioOverview } from '../report/contract';
 
 export const REPORT_FORMATS = ['json', 'md', 'csv'] as const;
@@ -87,78 +89,17 @@ function rows(report: PortfolioReport): (string | number)[][] {
   });
 }
 
-function markdownCell(value: string | number): string {
-  return String(value).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-export function formatReport(report: PortfolioReport, format: ReportFormat): string {
+/** The portfolio report as JSON or CSV; `md` is the status report (`statusReportMarkdown`), read on its own. */
+export function formatReport(report: PortfolioReport, format: Exclude<ReportFormat, 'md'>): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'csv':
       return stringify([COLUMNS, ...rows(report)]);
-    case 'md':
-      return statusMarkdown(report);
   }
 }
 
-const amount = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const money = (figure: Figure, currency: string | null): string => (figure.value === null ? '—' : `${amount.format(figure.value)}${currency ? ` ${currency}` : ''}`);
-const indexText = (figure: Figure): string => (figure.value === null ? '—' : (Math.trunc(figure.value * 100) / 100).toFixed(2));
-const dayText = (iso: string): string => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/**
- * The report as a status e-mail: the totals (sums, indices from the sums, health counts), the projects
- * that need attention with the reasons, then every project. Money in the site currency once set up.
- */
-export function statusMarkdown(report: PortfolioReport, currency: string | null = null): string {
-  const lines: string[] = [`# PMO Portfolio status, ${dayText(report.asOf)}`, ''];
-  const count = report.projects.length;
-  lines.push(`For ${markdownCell(report.viewer.displayName)}: ${count} project${count === 1 ? '' : 's'} as of ${report.asOf}.${currency ? '' : ' Money is in the site currency (none is set up yet).'}`, '');
-  if (count === 0) return `${lines.join('\n')}No projects you may browse match.\n`;
-
-  const rollups: [string, PortfolioMetrics][] = [['All projects', report.total], ...report.portfolios.map((portfolio): [string, PortfolioMetrics] => [portfolio.name ?? 'No portfolio', portfolio])];
-  lines.push('## Totals', '', '| | Projects | Health | BAC | PV | EV | AC | CV | EAC | SPI | CPI |', '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const [name, totals] of rollups) {
-    const health = `${totals.byHealth.red} red, ${totals.byHealth.amber} amber, ${totals.byHealth['not set up']} not set up, ${totals.byHealth.green} green`;
-    lines.push(
-      `| ${markdownCell(name)} | ${totals.projectKeys.length} | ${health} | ${[totals.bac, totals.pv, totals.ev, totals.ac, totals.cv, totals.eac].map((figure) => money(figure, currency)).join(' | ')} | ${indexText(totals.spi)} | ${indexText(totals.cpi)} |`,
-    );
-  }
-  const leftOut = report.total.leftOutOfSums;
-  if (leftOut.length > 0) lines.push('', `Left out of the sums: ${leftOut.map((entry) => `${entry.projectKey} (${entry.reason})`).map(markdownCell).join('; ')}.`);
-
-  const attention = report.projects.filter((project) => project.metrics.health.rag !== 'green');
-  lines.push('', '## Needing attention', '');
-  if (attention.length === 0) lines.push('Every project is green.');
-  const order = { red: 0, amber: 1, 'not set up': 2, green: 3 } as const;
-  for (const project of [...attention].sort((a, b) => order[a.metrics.health.rag] - order[b.metrics.health.rag] || a.key.localeCompare(b.key))) {
-    const { health } = project.metrics;
-    const why = health.override ? `set by hand: ${health.override.comment}` : health.criteria.join('; ');
-    lines.push(`- **${markdownCell(project.key)} ${markdownCell(project.name)}**: ${health.rag}. ${markdownCell(why)}`);
-  }
-
-  lines.push('', '## Every project', '', '| Project | Portfolio | Lead | Health | % done | SPI | CPI | BAC | AC | EAC | Forecast P85 | Overdue |', '| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
-  for (const project of report.projects) {
-    const { earnedValue, health, schedule } = project.metrics;
-    lines.push(
-      `| ${[
-        `${project.key} ${project.name}`,
-        project.portfolio?.name ?? 'No portfolio',
-        project.lead?.displayName ?? '—',
-        health.rag,
-        project.percentDone === null ? '—' : `${project.percentDone.toFixed(1)}%`,
-        indexText(earnedValue.spi),
-        indexText(earnedValue.cpi),
-        money(earnedValue.bac, currency),
-        money(earnedValue.ac, currency),
-        money(earnedValue.eac.byCpi, currency),
-        schedule.forecast?.p85 ?? '—',
-        String(project.overdueCount),
-      ]
-        .map(markdownCell)
-        .join(' | ')} |`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+/** The status e-mail: the Confluence macro's status report, as the same document it exports to PDF. */
+export function statusReportMarkdown(report: StatusReport): string {
+  return adfToMarkdown(reportToAdf(report));
 }

@@ -2,7 +2,7 @@
  * What the live report of `pmo report` answers (local/report/): read from Jira on the spot for any
  * as-of day. Not part of the deployed app's contract: its resolvers read snapshots only.
  */
-import type { PersonRef, PersonWorkload, PortfolioFilter, PortfolioMetrics, PortfolioProject, ProjectMetrics } from '../../src/shared/contract';
+import type { StatusReport, PersonRef, PersonWorkload, PortfolioFilter, PortfolioMetrics, PortfolioProject, ProjectMetrics } from '../../src/shared/contract';
 
 export interface PortfolioOverview {
   /** When the figures were read (ISO 8601). */
@@ -38,4 +38,6 @@ export interface PortfolioMetricsReport {
 export interface LiveReportResolvers {
   'portfolio/overview': { payload: PortfolioOverviewRequest; data: PortfolioOverview };
   'portfolio/metrics': { payload: PortfolioOverviewRequest; data: PortfolioMetricsReport };
+  /** The status report of the Confluence macro, for the request's projects (`--format md`). */
+  'report/status': { payload: PortfolioOverviewRequest; data: StatusReport };
 }

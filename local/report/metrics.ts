@@ -20,21 +20,26 @@ import { selectProjects } from './scope';
 const PROJECT_CONCURRENCY = 3;
 
 /** Until the PMO's settings page stores them, every project uses the documented defaults. */
-function settingsFor(): ProjectSettings {
+export function settingsFor(): ProjectSettings {
   return DEFAULT_PROJECT_SETTINGS;
 }
 
-export async function readPortfolioMetrics(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioMetricsReport> {
+/** What a live report reads: the viewer, the projects of the request they may browse, each one's data, and the instant. */
+export async function readScope(client: JiraClient, request: PortfolioOverviewRequest, now: Date) {
   const [viewer, visibleProjects, fields] = await Promise.all([getMyself(client), searchAllProjects(client), getFields(client)]);
   const projects = selectProjects(visibleProjects, request.filter ?? { scope: 'all' });
   const fieldIds = resolveMetricFields(fields);
   const asOfMs = request.asOf ? Date.parse(`${request.asOf}T23:59:59.999Z`) : now.getTime();
-
   const data = await readProjects(
     client,
     projects.map((project) => ({ key: project.key, name: project.name, portfolio: project.projectCategory?.name ?? null })),
     { fieldIds, worklogs: 'site-wide', concurrency: PROJECT_CONCURRENCY },
   );
+  return { viewer, projects, data, asOfMs };
+}
+
+export async function readPortfolioMetrics(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioMetricsReport> {
+  const { viewer, projects, data, asOfMs } = await readScope(client, request, now);
   const entries = data.map((project) => {
     const settings = settingsFor();
     return { project, metrics: computeProjectMetrics(project, settings, asOfMs, { forecast: true }), compliance: settings.compliance };

@@ -16,6 +16,7 @@ import type { LiveReportResolvers, PortfolioOverviewRequest } from './contract';
 import type { LocalSite } from '../site/site';
 import { readPortfolioMetrics } from './metrics';
 import { readPortfolioOverview } from './overview';
+import { readStatusReport } from './status';
 
 const isoDay = z
   .string()
@@ -30,6 +31,7 @@ export const reportRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.strict
 export const liveReport = surfaceResolver<LiveReportResolvers>({
   'portfolio/overview': answered(reportRequestSchema, (payload) => readPortfolioOverview(jiraAsUser(), payload, new Date())),
   'portfolio/metrics': answered(reportRequestSchema, (payload) => readPortfolioMetrics(jiraAsUser(), payload, new Date())),
+  'report/status': answered(reportRequestSchema, (payload) => readStatusReport(jiraAsUser(), payload, new Date())),
 });
 
 export type LiveReportKey = keyof LiveReportResolvers;

@@ -7,10 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import { z } from 'zod';
+import { adfToHtml, exportPageHtml } from './adf-html';
+import { firstLocalId, type ConfluencePage } from './confluence-page';
 import { contentSecurityPolicy, IFRAME_ALLOW, iframeSandbox } from './csp';
 import { RenderedContexts, type RenderedContext, type RenderedContextsOptions } from './contexts';
 import {
@@ -87,6 +88,10 @@ export interface HostOptions {
   contexts?: RenderedContextsOptions;
   /** Shown in the header when the product calls go to a real Jira site. */
   notice?: string;
+  /** The simulated Confluence page: its macros and their saved configs. */
+  confluencePage: ConfluencePage;
+  /** Runs a macro's adfExport function for the page's export, as the person exporting. */
+  exportMacro: (module: UiModule, payload: unknown, accountId: string) => Promise<unknown>;
 }
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'host', 'public');
@@ -131,12 +136,6 @@ export const themeState = (colorMode: ColorMode): ThemeState => ({ ...THEME_IDS,
 /** The Atlassian extension id Forge gives a module, and Jira's custom fields carry in schema.custom. */
 export const extensionAri = (appId: string, environmentId: string, moduleKey: string): string => `ari:cloud:ecosystem::extension/${appId}/${environmentId}/static/${moduleKey}`;
 
-/** A macro's localId: one instance per macro on the simulated page, stable across reloads. */
-function macroLocalId(moduleKey: string): string {
-  const hex = createHash('sha256').update(`macro:${moduleKey}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 const contextBody = z.object({ context: z.string().max(64) });
 // Whatever else the page sends (an `extension`, a `surface`) is dropped here and never read.
 const invokeBody = z.object({ context: z.string().max(64), functionKey: z.string().min(1).max(200), payload: z.unknown() });
@@ -162,8 +161,7 @@ export function createHostRouter(options: HostOptions): express.Router {
   const asUser = options.jiraAsUser;
   const findUser = (accountId: string) => options.directory.listUsers().find((user) => user.accountId === accountId);
   const modulesOf = (placement: UiModule['placement']) => options.modules.filter((module) => module.placement === placement);
-  // Saved macro configurations, by the macro's localId (Confluence keeps them in the page).
-  const macroConfigs = new Map<string, unknown>();
+  const confluencePage = options.confluencePage;
 
   /**
    * Who the request acts as: the active user its cookie names. A cookie naming anyone else (an
@@ -326,7 +324,10 @@ export function createHostRouter(options: HostOptions): express.Router {
           response.status(400).json({ message: 'A macro configuration is submitted as {config: {...}}.' });
           return;
         }
-        macroConfigs.set(rendered.localId, config.data.config);
+        if (!confluencePage.configure(rendered.localId, config.data.config)) {
+          response.status(404).json({ message: 'This macro is no longer on the page.' });
+          return;
+        }
         response.json({ saved: true });
         return;
       }
@@ -562,27 +563,105 @@ export function createHostRouter(options: HostOptions): express.Router {
     };
   });
 
-  // A simulated Confluence page with every macro of the manifest (Confluence: /wiki/spaces/<SPACE>/pages/<id>).
+  // A simulated Confluence page with the app's macros (Confluence: /wiki/spaces/<SPACE>/pages/<id>): each
+  // inserted macro with its view, "Edit macro" (its config dialog) and "Remove"; "Insert" adds one and
+  // opens its config dialog, as Confluence does with openOnInsert; "Export to PDF" and "Export to Word"
+  // put each macro's adfExport document into the page's export.
   const macros = modulesOf('confluence');
   if (macros.length > 0) {
-    page(CONFLUENCE_PAGE.path, async (user) => {
-      const blocks = macros
-        .map((module) => {
-          const localId = macroLocalId(module.moduleKey);
-          const saved = macroConfigs.get(localId);
-          const extension = { content: CONFLUENCE_PAGE.content, space: CONFLUENCE_PAGE.space, isEditing: false, ...(saved === undefined ? {} : { config: saved }) };
-          const frameId = `app-frame-${module.moduleKey}`;
+    const moduleOf = (key: string) => macros.find((module) => module.moduleKey === key);
+    page(CONFLUENCE_PAGE.path, async (user, request) => {
+      const configuring = typeof request.query.configure === 'string' ? request.query.configure : null;
+      const blocks = confluencePage
+        .list()
+        .map((instance) => {
+          const module = moduleOf(instance.moduleKey);
+          if (!module) return '';
+          const { localId } = instance;
+          const extension = { content: CONFLUENCE_PAGE.content, space: CONFLUENCE_PAGE.space, isEditing: false, ...(instance.config === undefined ? {} : { config: instance.config }) };
+          // The macro on the page from the start keeps its plain frame id; inserted ones add their own.
+          const frameId = localId === firstLocalId(module.moduleKey) ? `app-frame-${module.moduleKey}` : `app-frame-${module.moduleKey}-${localId.slice(0, 8)}`;
           const view = frame(module, 'view', extension, user, { id: frameId, className: 'macro-frame', localId });
           const config = frame(module, 'config', { ...extension, isEditing: true }, user, { id: frameId, className: 'macro-frame', localId });
+          if (configuring === localId && config) {
+            return `<div class="macro" data-testid="macro-${escapeHtml(module.moduleKey)}" data-local-id="${escapeHtml(localId)}">${config.html.replace('<iframe ', `<iframe data-view-src="${escapeHtml(view?.src ?? '')}" `)}</div>`;
+          }
           const configButton = config && view ? `<button type="button" class="switch-frame" data-frame="${escapeHtml(frameId)}" data-entry-point="config" data-src="${escapeHtml(config.src)}">Edit macro</button>` : '';
-          return `<div class="macro" data-testid="macro-${escapeHtml(module.moduleKey)}">${view?.html ?? noCustomUi(module)}${configButton}</div>`;
+          const removeButton = `<button type="button" class="remove-macro" data-local-id="${escapeHtml(localId)}">Remove</button>`;
+          return `<div class="macro" data-testid="macro-${escapeHtml(module.moduleKey)}" data-local-id="${escapeHtml(localId)}">${view?.html ?? noCustomUi(module)}${configButton}${removeButton}</div>`;
         })
         .join('');
+      const inserts = macros.map((module) => `<button type="button" class="insert-macro" data-module-key="${escapeHtml(module.moduleKey)}" data-testid="insert-${escapeHtml(module.moduleKey)}">Insert ${escapeHtml(module.title)}</button>`).join('');
+      const exports = `<a href="${CONFLUENCE_PAGE.path}/export/pdf" data-testid="export-pdf">Export to PDF</a> <a href="${CONFLUENCE_PAGE.path}/export/word" data-testid="export-word">Export to Word</a>`;
       return {
         product: 'Confluence',
         title: CONFLUENCE_PAGE.title,
-        main: `<main class="confluence-page"><nav class="breadcrumbs" aria-label="Breadcrumbs">Spaces / ${escapeHtml(CONFLUENCE_PAGE.space.key)}</nav><h1>${escapeHtml(CONFLUENCE_PAGE.title)}</h1><p>A page of the simulated Confluence with the app's macros.</p>${blocks}</main>`,
+        main: `<main class="confluence-page"><nav class="breadcrumbs" aria-label="Breadcrumbs">Spaces / ${escapeHtml(CONFLUENCE_PAGE.space.key)}</nav><h1>${escapeHtml(CONFLUENCE_PAGE.title)}</h1><p>A page of the simulated Confluence with the app's macros.</p><p class="page-tools">${inserts} ${exports}</p>${blocks}</main>`,
       };
+    });
+
+    router.post('/__host/confluence/macros', (request: Request, response: Response) => {
+      const body = z.object({ moduleKey: z.string().max(200) }).safeParse(request.body);
+      const user = requireUser(request, response);
+      if (!user) return;
+      if (!body.success || !moduleOf(body.data.moduleKey)) {
+        response.status(400).json({ message: 'Name a macro of the app to insert.' });
+        return;
+      }
+      response.json({ localId: confluencePage.insert(body.data.moduleKey).localId });
+    });
+
+    router.post('/__host/confluence/macros/remove', (request: Request, response: Response) => {
+      const body = z.object({ localId: z.string().max(128) }).safeParse(request.body);
+      const user = requireUser(request, response);
+      if (!user) return;
+      if (!body.success || !confluencePage.remove(body.data.localId)) {
+        response.status(404).json({ message: 'No such macro on the page.' });
+        return;
+      }
+      response.json({ removed: true });
+    });
+
+    // The page's export: each macro's adfExport document (as the person exporting), rendered into the page.
+    router.get(`${CONFLUENCE_PAGE.path}/export/:kind`, async (request: Request, response: Response, next: NextFunction) => {
+      const kind = request.params.kind;
+      if (kind !== 'pdf' && kind !== 'word') {
+        next();
+        return;
+      }
+      const acting = actingUser(request);
+      if (!acting.user) {
+        response.status(401).json({ message: acting.problem });
+        return;
+      }
+      try {
+        const blocks: string[] = [];
+        for (const instance of confluencePage.list()) {
+          const module = moduleOf(instance.moduleKey);
+          if (!module) continue;
+          if (!module.adfExportFunctionKey) {
+            blocks.push(`<p>${escapeHtml(module.title)} has no export.</p>`);
+            continue;
+          }
+          const context = {
+            localId: instance.localId,
+            accountId: acting.user.accountId,
+            moduleKey: module.moduleKey,
+            extension: { type: 'macro', content: CONFLUENCE_PAGE.content, space: CONFLUENCE_PAGE.space, isEditing: false, ...(instance.config === undefined ? {} : { config: instance.config }) },
+          };
+          const document = await options.exportMacro(module, { exportType: kind, context }, acting.user.accountId);
+          blocks.push(adfToHtml(document));
+        }
+        const html = exportPageHtml(CONFLUENCE_PAGE.title, blocks);
+        if (kind === 'word') {
+          response.type('application/msword').attachment('status-report.doc').send(html);
+          return;
+        }
+        const { htmlToPdf } = await import('./pdf');
+        response.type('application/pdf').attachment('status-report.pdf').send(await htmlToPdf(html));
+      } catch (error) {
+        next(error);
+      }
     });
   }
 

@@ -40,6 +40,7 @@ const uiModuleEntry = z.looseObject({
   view: entryPoint.optional(),
   edit: entryPoint.optional(),
   config: z.union([z.boolean(), entryPoint]).optional(),
+  adfExport: z.looseObject({ function: z.string().optional() }).optional(),
   type: z.string().optional(),
 });
 
@@ -119,6 +120,8 @@ export interface UiModule {
   resolverFunctionKey: string | null;
   /** jira:customField: the data type (number, string, ...). */
   fieldType?: string;
+  /** macro: the function that gives the macro's ADF for the page's PDF and Word export. */
+  adfExportFunctionKey?: string;
 }
 
 export function readManifest(appRoot = PROJECT_ROOT): Manifest {
@@ -155,6 +158,7 @@ export function listUiModules(manifest: Manifest, appRoot = PROJECT_ROOT): UiMod
         entryPoints,
         resolverFunctionKey: entry.resolver?.function ?? null,
         ...(moduleType === 'jira:customField' && entry.type ? { fieldType: entry.type } : {}),
+        ...(moduleType === 'macro' && entry.adfExport?.function ? { adfExportFunctionKey: entry.adfExport.function } : {}),
       });
     }
   }

@@ -17,8 +17,9 @@ import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
 import { errorAnswer, loopbackHostsOnly, notFound } from '../http-errors';
+import { ConfluencePage } from './confluence-page';
 import type { RenderedContextsOptions } from './contexts';
-import { createHostRouter, forgeLocale, themeState, UnknownUserError, type FrontendContext, type HostDirectory, type HostUser } from './host';
+import { createHostRouter, extensionAri, forgeLocale, themeState, UnknownUserError, type FrontendContext, type HostDirectory, type HostUser } from './host';
 import { listUiModules, loadFunctionHandlers, PROJECT_ROOT, readManifest, type AppFunction, type Manifest, type UiModule } from './manifest';
 import { buildUiIfMissing } from './ui-build';
 
@@ -75,7 +76,7 @@ export interface LocalSite {
    * Runs a resolver function as a user, as the host's invoke does (the CLI uses it), with the context
    * of a page of that module that shows no project, issue or content, in the light theme.
    */
-  invoke(moduleKey: string, functionKey: string, payload: unknown, accountId: string): Promise<unknown>;
+  invoke(moduleKey: string, functionKey: string, payload: unknown, accountId: string, opened?: { localId?: string; extension?: Record<string, unknown> }): Promise<unknown>;
   directory: HostDirectory;
   close(): Promise<void>;
 }
@@ -312,6 +313,17 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
       environmentId: runtime.environmentId,
       contexts: options.hostContexts,
       notice: realJira ? `Product calls go to ${realJira.baseUrl} as ${realJira.email}.` : undefined,
+      confluencePage: ConfluencePage.inFolder(modules.filter((module) => module.placement === 'confluence').map((module) => module.moduleKey), options.dataDir, log),
+      exportMacro: (module, payload, accountId) => {
+        const fn = module.adfExportFunctionKey ? functions.get(module.adfExportFunctionKey) : undefined;
+        if (!fn) throw new Error(`manifest.yml names no function ${module.adfExportFunctionKey} for ${module.moduleKey}'s export.`);
+        // As the platform calls it: the exporting person's invocation, the macro's module.
+        return track(
+          runtime.runAsInvocation({ accountId, moduleKey: module.moduleKey, moduleType: 'macro', functionKey: module.adfExportFunctionKey!, timeoutMs: 25_000 }, () =>
+            (fn.handler as (payload: unknown, context: unknown) => unknown)(payload, runtime.functionContext(accountId)),
+          ),
+        );
+      },
     }),
   );
   app.use(notFound);
@@ -324,10 +336,14 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     jira,
     db,
     directory,
-    invoke: (moduleKey, functionKey, payload, accountId) => {
+    invoke: (moduleKey, functionKey, payload, accountId, opened) => {
       const module = modules.find((candidate) => candidate.moduleKey === moduleKey);
       if (!module) return Promise.reject(new Error(`No UI module ${moduleKey} in manifest.yml.`));
-      return invoke(module, functionKey, payload, accountId, null);
+      // Where a caller says the module is opened (a macro's id and config, a project page's project).
+      const frontend = opened
+        ? { localId: opened.localId ?? extensionAri(runtime.appId, runtime.environmentId, moduleKey), extension: { type: module.moduleType, ...opened.extension }, theme: themeState('light') }
+        : null;
+      return invoke(module, functionKey, payload, accountId, frontend);
     },
     close: async () => {
       await Promise.allSettled([...running]);

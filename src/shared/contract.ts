@@ -93,7 +93,7 @@ export interface ProjectPageResolvers {
 }
 
 /** Every function key the deployed app serves, across its surfaces. */
-export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers;
+export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers & StatusReportResolvers;
 
 export type ResolverKey = keyof ResolverDefinitions;
 export type PayloadOf<K extends ResolverKey> = ResolverDefinitions[K]['payload'];
@@ -550,4 +550,125 @@ export interface ProjectHealthView {
   items: Record<string, ItemRef>;
   /** The site currency (ISO 4217) once the PMO has set it; until then money is shown without a unit. */
   currency: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status reports: the Confluence macro, live or frozen as of a day, and its meeting agenda.
+
+export const REPORT_SECTIONS = ['summary', 'earnedValue', 'milestones', 'risks', 'compliance', 'budgetChanges', 'activity'] as const;
+export type ReportSection = (typeof REPORT_SECTIONS)[number];
+
+/**
+ * What the macro's config dialog saves (Confluence keeps it in the page; JSON values only, no null):
+ * which projects (some, or one portfolio's), which sections, and live or frozen.
+ */
+export interface StatusReportConfig {
+  scope: 'projects' | 'portfolio';
+  /** With scope 'projects'. */
+  projectKeys: string[];
+  /** With scope 'portfolio': its name; '' for the projects without one. */
+  portfolio: string;
+  sections: ReportSection[];
+  /** 'live': today's figures on every view; 'frozen': the record chosen (the latest unless one is picked). */
+  mode: 'live' | 'frozen';
+  /** Days of activity the activity section covers. */
+  activityDays: number;
+  /** A change of a project's BAC larger than this share (0..1) is on the agenda. */
+  budgetChangeShare: number;
+}
+
+/** One project of a report: what the project view shows of it, as of the report's day. */
+export interface ReportProjectPart {
+  project: PortfolioProject;
+  status: SnapshotStatus;
+  metrics: ProjectMetrics;
+  lastWeek: LastWeek | null;
+  trend: TrendPoint[];
+  milestones: MilestoneForecast[];
+  activity: ActivityMetrics;
+  items: Record<string, ItemRef>;
+}
+
+/** A project of the report the viewer may not browse: its place, and nothing of it. */
+export interface HiddenReportProject {
+  hidden: true;
+  message: string;
+}
+
+export type AgendaItemKind = 'attention' | 'health changed' | 'milestone' | 'new blocker' | 'budget change' | 'rule broken';
+
+/** One point of the weekly status meeting: an exception since the last report. */
+export interface AgendaItem {
+  kind: AgendaItemKind;
+  projectKey: string;
+  /** The point in words, with its figures ("ORION is red: SPI 0.55 is below 0.80"). */
+  text: string;
+  /** Items it concerns (a new blocker, a milestone's), to open in Jira. */
+  itemKeys: string[];
+}
+
+export interface StatusReportRecordRef {
+  id: string;
+  asOfDay: string;
+  frozenAt: string;
+}
+
+export interface StatusReport {
+  format: 'pmo-status-report';
+  version: 1;
+  /** The day the figures are of. */
+  asOfDay: string;
+  /** When the figures were computed for this report. */
+  generatedAt: string;
+  /** The oldest moment the shown projects' data was synced from Jira; null when none is shown. */
+  dataSyncedAt: string | null;
+  config: StatusReportConfig;
+  /** In the report's order; a project the viewer may not browse keeps its place with a message. */
+  projects: (ReportProjectPart | HiddenReportProject)[];
+  /** Over the projects shown only. */
+  totals: PortfolioMetrics;
+  /** The same per portfolio (name null: projects without one), over the projects shown, by name. */
+  portfolios: PortfolioMetrics[];
+  /** Exceptions since `agendaSince`, of the projects shown only. */
+  agenda: AgendaItem[];
+  /** What the agenda compares with: the previous record's day, or a week before (no earlier record). */
+  agendaSince: { day: string; basis: 'previous record' | 'a week before' };
+  /** The record shown, when frozen; null for a live report. */
+  record: StatusReportRecordRef | null;
+  currency: string | null;
+}
+
+export interface StatusReportRequest {
+  /** A frozen record of this macro to show; the latest when absent. */
+  recordId?: string;
+}
+
+export interface StatusReportView {
+  /** Whether the macro has a valid configuration (it can be frozen). */
+  configured: boolean;
+  /** Null when the macro is frozen and no record has been made yet, or is not configured. */
+  report: StatusReport | null;
+  /** Why there is no report: not configured yet, or frozen with no record yet. */
+  reason: string | null;
+  /** This macro's frozen records, newest first. */
+  records: StatusReportRecordRef[];
+}
+
+export interface FreezeReportRequest {
+  /** The day to freeze the report as of (YYYY-MM-DD), today or before; today when absent. */
+  asOfDay?: string;
+}
+
+/** What the config dialog offers: the projects and portfolios the viewer may browse. */
+export interface ReportChoices {
+  projects: { key: string; name: string; portfolio: string | null }[];
+  portfolios: (string | null)[];
+  config: StatusReportConfig;
+}
+
+/** The status report macro (Confluence `macro`) and its config dialog. */
+export interface StatusReportResolvers {
+  'report/view': { payload: StatusReportRequest; data: StatusReportView };
+  'report/freeze': { payload: FreezeReportRequest; data: StatusReportView };
+  'report/choices': { payload: Record<string, never>; data: ReportChoices };
 }

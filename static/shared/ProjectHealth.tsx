@@ -3,33 +3,20 @@
  * week. Shown on the project page and as the portfolio page's drill-down; it reads `project/health`, one
  * call, and every figure comes from what the sync stored.
  */
-import type { ReactNode } from 'react';
 import { router } from '@forge/bridge';
 import Button from '@atlaskit/button/default/button';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import Spinner from '@atlaskit/spinner';
-import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { token } from '@atlaskit/tokens';
 import type { BudgetVariance, HeadlineFigures, ItemRef, LastWeek, MilestoneForecast, MilestoneStatus, ProjectHealthView, ProjectMetrics, WorkloadRow } from '@pmo/contract';
 import { ForecastHistogram, ThroughputChart, TrendChart } from './charts';
 import type { DefinedFigure } from './definitions';
 import { formatAgo, formatChange, formatDateTime, formatDay, formatNumber, type FigureKind } from './format';
-import { Defined, Failure, FigureValue, HealthLozenge, healthReason, Notice, SimpleTable } from './ui';
+import { Defined, Failure, FigureValue, HealthLozenge, healthReason, Notice, Section, SimpleTable } from './ui';
 import { shownData, useResolver } from './useResolver';
 
-function Section({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
-  return (
-    <Box as="section" testId={testId} padding="space.200" backgroundColor="elevation.surface.raised">
-      <Stack space="space.150">
-        <Heading size="small" as="h2">
-          {title}
-        </Heading>
-        {children}
-      </Stack>
-    </Box>
-  );
-}
 
 /** Opens the item in Jira (the local issue view on the local site). */
 function ItemLink({ itemKey, items }: { itemKey: string; items: Record<string, ItemRef> }) {

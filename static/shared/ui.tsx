@@ -1,6 +1,7 @@
 /** Small pieces every surface shows alike: health lozenges, defined labels, figures with their reason, errors. */
 import { useId, type ReactNode } from 'react';
 import Button from '@atlaskit/button/default/button';
+import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import { token } from '@atlaskit/tokens';
@@ -141,5 +142,19 @@ export function SimpleTable<T>({ caption, columns, rows, rowKey, testId, empty }
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A titled block of a page or report, on a raised surface. */
+export function Section({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
+  return (
+    <Box as="section" testId={testId} padding="space.200" backgroundColor="elevation.surface.raised">
+      <Stack space="space.150">
+        <Heading size="small" as="h2">
+          {title}
+        </Heading>
+        {children}
+      </Stack>
+    </Box>
   );
 }

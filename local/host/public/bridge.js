@@ -94,6 +94,18 @@
     },
   };
 
+  // An issue panel or a macro grows with its content, as the products size their frames to it.
+  if (window.parent !== window && typeof ResizeObserver === 'function') {
+    var lastHeight = 0;
+    new ResizeObserver(function () {
+      var height = Math.ceil(document.documentElement.scrollHeight);
+      if (height !== lastHeight) {
+        lastHeight = height;
+        toHost({ type: 'resize', height: height });
+      }
+    }).observe(document.documentElement);
+  }
+
   globalThis.__bridge = {
     callBridge: function (name, payload) {
       var handler = handlers[name];

@@ -35,6 +35,24 @@
     });
   }
 
+  // The simulated Confluence page: insert a macro (its config dialog opens, as on insert in Confluence), or remove one.
+  document.querySelectorAll('button.insert-macro').forEach(function (button) {
+    button.addEventListener('click', function () {
+      post('/__host/confluence/macros', { moduleKey: button.getAttribute('data-module-key') })
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          window.location.assign(window.location.pathname + '?configure=' + encodeURIComponent(answer.localId));
+        });
+    });
+  });
+  document.querySelectorAll('button.remove-macro').forEach(function (button) {
+    button.addEventListener('click', function () {
+      post('/__host/confluence/macros/remove', { localId: button.getAttribute('data-local-id') }).then(function () {
+        window.location.reload();
+      });
+    });
+  });
+
   // An Edit button shows the edit (or config) UI in the frame of the view; close or submit shows the view again.
   document.querySelectorAll('button.switch-frame').forEach(function (button) {
     button.addEventListener('click', function () {
@@ -81,6 +99,11 @@
     if (event.origin !== window.location.origin || !event.data || event.data.source !== 'pmo-bridge') return;
     var message = event.data;
     if (message.type === 'flag') showFlag(message.flag);
+    if (message.type === 'resize' && typeof message.height === 'number') {
+      var sized = frameOf(event.source);
+      // Pages fill the window already; panels and macros take the height of what they show.
+      if (sized && (sized.classList.contains('macro-frame') || sized.classList.contains('issue-panel-frame'))) sized.style.height = Math.min(Math.max(message.height, 80), 20000) + 'px';
+    }
     if (message.type === 'navigate') {
       var url = urlOf(message.location || {});
       if (url === null) {
@@ -89,10 +112,15 @@
       else window.location.assign(url);
     }
     // The product shows what was saved: the page is read again.
-    if (message.type === 'submitted') window.location.reload();
+    // Back to the page's views (a dialog opened on insert is the page's ?configure=…).
+    var showViews = function () {
+      if (/[?&]configure=/.test(window.location.search)) window.location.assign(window.location.pathname);
+      else window.location.reload();
+    };
+    if (message.type === 'submitted') showViews();
     if (message.type === 'close') {
       var frame = frameOf(event.source);
-      if (frame && frame.hasAttribute('data-view-src')) window.location.reload();
+      if (frame && frame.hasAttribute('data-view-src')) showViews();
     }
   });
 })();

@@ -1,0 +1,65 @@
+/**
+ * The parts of a status report from what the sync stored (snapshots, project data, daily history), never
+ * Jira in bulk: each project of the report's scope as the project view shows it, as of the report's day.
+ * Live (today): each project's figures at its snapshot's instant, so the report agrees with the portfolio
+ * page. A past day: the engine's figures as of the end of that day, from the histories, and nothing of
+ * the daily history after it.
+ */
+import type { JiraClient } from '../jira/client';
+import { displayNames } from '../jira/users';
+import { DEFAULT_PROJECT_SETTINGS } from '../metrics';
+import { dayOfInstant, isoDay } from '../metrics/model';
+import { projectFigures, projectPeople, TREND_WEEKS } from '../metrics/projectView';
+import type { ReportProjectPart, StatusReportConfig } from '../shared/contract';
+import { loadProjectData } from '../store/projectData';
+import { listSnapshots, readHistory, type ProjectSnapshot } from '../store/snapshots';
+import { WEEK_MS } from '../sync/lastWeek';
+
+const MS_PER_DAY = 86_400_000;
+
+/** The synced projects of the config's scope, in its order (a portfolio's by key). */
+export function inScope(snapshots: readonly ProjectSnapshot[], config: StatusReportConfig): ProjectSnapshot[] {
+  if (config.scope === 'projects') {
+    const byKey = new Map(snapshots.map((snapshot) => [snapshot.projectKey, snapshot]));
+    return config.projectKeys.flatMap((key) => byKey.get(key) ?? []);
+  }
+  return snapshots.filter((snapshot) => (snapshot.row.portfolio?.name ?? '') === config.portfolio).sort((a, b) => a.projectKey.localeCompare(b.projectKey));
+}
+
+export interface BuiltParts {
+  asOfDay: string;
+  parts: ReportProjectPart[];
+}
+
+/**
+ * Every project of the scope that has figures, as of `asOfDay` (today: as its snapshot has them). Names
+ * of people come from Jira as `client` sees them.
+ */
+export async function buildParts(client: JiraClient, config: StatusReportConfig, asOfDay: string, nowMs: number): Promise<BuiltParts> {
+  const today = isoDay(dayOfInstant(nowMs));
+  const snapshots = inScope(await listSnapshots(), config).filter((snapshot) => snapshot.metrics !== null && snapshot.status.computedAt !== null);
+  const settings = DEFAULT_PROJECT_SETTINGS;
+  const loaded = await Promise.all(
+    snapshots.map(async (snapshot) => {
+      const asOfMs = asOfDay >= today ? Date.parse(snapshot.status.computedAt!) : Date.parse(`${asOfDay}T00:00:00Z`) + MS_PER_DAY - 1;
+      const [data, history] = await Promise.all([loadProjectData(snapshot.projectKey), readHistory(snapshot.projectKey, dayOfInstant(asOfMs - TREND_WEEKS * WEEK_MS))]);
+      return { snapshot, asOfMs, data, history };
+    }),
+  );
+  const people = new Set(loaded.flatMap(({ data }) => (data ? [...projectPeople(data)] : [])));
+  const names = people.size === 0 ? new Map<string, string>() : await displayNames(client, [...people]);
+  const parts = loaded.flatMap(({ snapshot, asOfMs, data, history }): ReportProjectPart[] => {
+    if (!data) return [];
+    const figures = projectFigures(data, settings, asOfMs, history, names, undefined, config.activityDays);
+    // A week before the report's day: the snapshot's when the report is of its instant.
+    const lastWeek = asOfDay >= today ? (snapshot.lastWeek ?? null) : weekBeforeOf(history, asOfMs);
+    return [{ project: snapshot.row, status: snapshot.status, lastWeek, ...figures, activity: figures.activity! }];
+  });
+  return { asOfDay: asOfDay >= today ? today : asOfDay, parts };
+}
+
+function weekBeforeOf(history: readonly { day: number; figures: NonNullable<ReportProjectPart['lastWeek']>['figures'] }[], asOfMs: number): ReportProjectPart['lastWeek'] {
+  const day = dayOfInstant(asOfMs - WEEK_MS);
+  const point = history.find((candidate) => candidate.day === day);
+  return point ? { day: isoDay(day), figures: point.figures, reconstructed: false } : null;
+}
