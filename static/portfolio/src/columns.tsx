@@ -200,7 +200,8 @@ export const COLUMNS: PortfolioColumn[] = [
         sort: forecast.p85,
         render: (
           <Stack space="space.025">
-            <Inline space="space.050" alignBlock="center">
+            {/* Wraps in a narrow column: a lozenge cut to "l…" would say nothing. */}
+            <Inline space="space.050" alignBlock="center" shouldWrap>
               <Text>{formatDay(forecast.p85)}</Text>
               {target ? <Lozenge appearance={late ? 'removed' : 'success'}>{late ? 'late' : 'in time'}</Lozenge> : null}
             </Inline>
