@@ -5,5 +5,8 @@ export { handler as portfolioResolver } from './resolvers/portfolio';
 export { handler as projectResolver } from './resolvers/project';
 export { handler as statusReportResolver, adfExport as statusReportExport } from './resolvers/report';
 
+// Jira's calls for the app's fields (the Budget variance value on the issue view)
+export { budgetVarianceValue } from './resolvers/fields/budgetVariance';
+
 // Background: scheduled sync, the sync queue's consumer, product events
 export { scheduledSync, syncConsumer, productEvent } from './sync/handlers';

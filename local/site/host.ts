@@ -92,6 +92,11 @@ export interface HostOptions {
   confluencePage: ConfluencePage;
   /** Runs a macro's adfExport function for the page's export, as the person exporting. */
   exportMacro: (module: UiModule, payload: unknown, accountId: string) => Promise<unknown>;
+  /**
+   * Runs a custom field's value function (as the app) for the issue view and stores what it answers
+   * as the field's value, as Jira does; resolves to the stored value.
+   */
+  computeFieldValue: (module: UiModule, field: { id: string; key: string; name: string }, issue: { id: string; value: unknown }) => Promise<unknown>;
 }
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'host', 'public');
@@ -543,6 +548,16 @@ export function createHostRouter(options: HostOptions): express.Router {
         return `<section class="issue-panel" data-testid="issue-panel-${escapeHtml(module.moduleKey)}"><h2>${escapeHtml(module.title)}</h2>${shown?.html ?? noCustomUi(module)}</section>`;
       })
       .join('');
+    // A field with a value function shows what the function computes now, which Jira then stores.
+    for (const module of fieldModules) {
+      const field = fields.get(aris.get(module.moduleKey)!);
+      if (!field || !module.valueFunctionKey) continue;
+      try {
+        issue.values[field.id] = await options.computeFieldValue(module, field, { id: issue.id, value: issue.values[field.id] ?? null });
+      } catch (error) {
+        console.warn(`The value function of ${module.moduleKey} failed on ${issue.key}; the issue view shows the stored value: ${String(error)}`);
+      }
+    }
     const customFields = fieldModules
       .map((module) => {
         const field = fields.get(aris.get(module.moduleKey)!);

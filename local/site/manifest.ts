@@ -26,7 +26,12 @@ export const PLACEMENT: Record<UiModuleType, Placement> = {
   macro: 'confluence',
 };
 
-const entryPoint = z.looseObject({ resource: z.string().optional(), render: z.string().optional() });
+const entryPoint = z.looseObject({
+  resource: z.string().optional(),
+  render: z.string().optional(),
+  // jira:customField view: the value function that computes the field on the issue view.
+  value: z.looseObject({ function: z.string() }).optional(),
+});
 const i18nText = z.union([z.string(), z.looseObject({ i18n: z.string() })]);
 // Loose: the platform's schema has many more keys, and a key the host does not read must not stop it.
 const uiModuleEntry = z.looseObject({
@@ -42,6 +47,7 @@ const uiModuleEntry = z.looseObject({
   config: z.union([z.boolean(), entryPoint]).optional(),
   adfExport: z.looseObject({ function: z.string().optional() }).optional(),
   type: z.string().optional(),
+  readOnly: z.boolean().optional(),
 });
 
 const egressEntry = z.union([z.string(), z.looseObject({ address: z.string() }), z.looseObject({ remote: z.string() })]);
@@ -120,6 +126,10 @@ export interface UiModule {
   resolverFunctionKey: string | null;
   /** jira:customField: the data type (number, string, ...). */
   fieldType?: string;
+  /** jira:customField: only the app sets it (no one edits it in Jira's UI or REST API). */
+  readOnly?: boolean;
+  /** jira:customField: the function that computes its value on the issue view, which Jira then stores. */
+  valueFunctionKey?: string;
   /** macro: the function that gives the macro's ADF for the page's PDF and Word export. */
   adfExportFunctionKey?: string;
 }
@@ -158,6 +168,8 @@ export function listUiModules(manifest: Manifest, appRoot = PROJECT_ROOT): UiMod
         entryPoints,
         resolverFunctionKey: entry.resolver?.function ?? null,
         ...(moduleType === 'jira:customField' && entry.type ? { fieldType: entry.type } : {}),
+        ...(moduleType === 'jira:customField' && entry.readOnly === true ? { readOnly: true } : {}),
+        ...(moduleType === 'jira:customField' && entry.view?.value ? { valueFunctionKey: entry.view.value.function } : {}),
         ...(moduleType === 'macro' && entry.adfExport?.function ? { adfExportFunctionKey: entry.adfExport.function } : {}),
       });
     }

@@ -3,16 +3,17 @@
  * app's real functions, and the host shell around the real Custom UI build, in one process on
  * 127.0.0.1. Product calls go to the simulated Jira, or to a real Jira Cloud site when configured.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { LOCAL_CLOUD_ID } from '../constants';
+import { LOCAL_APP_ID, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID } from '../constants';
 import { importDataset, jiraDatabaseHasData, openJiraDatabase, type JiraDatabase } from '../jira/db/database';
 import type { Dataset } from '../jira/dataset';
 import { createJiraApp, type JiraApp, type JiraKnobsPatch } from '../jira/server';
-import { siteAdministrator } from '../jira/server/access';
+import { siteAdministrator, type InstalledApp } from '../jira/server/access';
 import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
@@ -155,6 +156,9 @@ async function tokenOwnerDirectory(realJira: RealJiraSite): Promise<HostDirector
   return { listUsers: () => [user], defaultAccountId: () => user.accountId };
 }
 
+/** The app's id as `forge register` wrote it into the manifest (the runtime reads it the same way). */
+const appIdOf = (manifest: Manifest): string => manifest.app.id?.replace(/^ari:cloud:ecosystem::app\//, '') ?? LOCAL_APP_ID;
+
 /** Consumers, scheduled triggers and product-event triggers run exactly as the manifest declares them. */
 function wireBackgroundModules(runtime: ForgeRuntimeEmulator, manifest: Manifest, functions: Map<string, AppFunction>, options: LocalSiteOptions): void {
   const named = (moduleKey: string, functionKey: string): AppFunction => {
@@ -207,7 +211,13 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   if (!realJira) seedDatabase(db, options.dataset ?? { kind: 'keep' }, log);
   // Edits in the simulated Jira reach the app's product-event triggers, as Jira's webhooks do.
   let deliverProductEvent: (eventType: string, payload: Record<string, unknown>) => void = () => undefined;
-  const jira = createJiraApp({ db, knobs: options.knobs, onProductEvent: (eventType, payload) => deliverProductEvent(eventType, payload) });
+  // The app as Jira knows it once installed: the token of its asApp() calls and its read-only fields.
+  const installedApp: InstalledApp = {
+    token: randomUUID(),
+    extensionPrefix: extensionAri(appIdOf(manifest), LOCAL_ENVIRONMENT_ID, ''),
+    readOnlyFieldKeys: modules.filter((module) => module.moduleType === 'jira:customField' && module.readOnly === true).map((module) => module.moduleKey),
+  };
+  const jira = createJiraApp({ db, knobs: options.knobs, installedApp, onProductEvent: (eventType, payload) => deliverProductEvent(eventType, payload) });
   const directory = tokenOwner ?? simulatedDirectory(db);
 
   const app = express();
@@ -240,8 +250,10 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
       const email = emailOf(request.accountId);
       if (!email) return Response.json({ errorMessages: ['No user for this request.'], errors: {} }, { status: 401 });
       headers.set('Authorization', basicAuth(email, 'local'));
+    } else if (request.provider === 'app') {
+      // The app's own identity: it reads what the site admin may, and alone writes its fields' values.
+      headers.set('Authorization', `Bearer ${installedApp.token}`);
     }
-    // provider 'app' sends no credentials: the simulated Jira answers as the site admin, who sees everything.
     return fetch(`${jiraUrl}${request.path}`, { ...request.init, headers });
   };
 
@@ -323,6 +335,30 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
             (fn.handler as (payload: unknown, context: unknown) => unknown)(payload, runtime.functionContext(accountId)),
           ),
         );
+      },
+      computeFieldValue: async (module, field, issue) => {
+        const fn = module.valueFunctionKey ? functions.get(module.valueFunctionKey) : undefined;
+        if (!fn) throw new Error(`manifest.yml names no function ${module.valueFunctionKey} for ${module.moduleKey}'s value.`);
+        // As Jira calls it: as the app (no user), with the field and the issues, answering their values in order.
+        const payload = { field: { id: field.id, key: field.key, name: field.name, type: module.fieldType ?? 'string' }, issues: [issue] };
+        const answer = await track(
+          runtime.runAsInvocation({ accountId: null, moduleKey: module.moduleKey, moduleType: 'jira:customField', functionKey: module.valueFunctionKey!, timeoutMs: 25_000 }, () =>
+            (fn.handler as (payload: unknown, context: unknown) => unknown)(payload, runtime.functionContext(null)),
+          ),
+        );
+        if (!Array.isArray(answer) || answer.length !== 1) throw new Error(`${module.valueFunctionKey} answered ${JSON.stringify(answer)?.slice(0, 200)}, not one value for the one issue.`);
+        const [value] = answer as unknown[];
+        if (value === issue.value) return value;
+        // Jira stores the computed value, so JQL and the REST API see it too.
+        const stored = await productFetch({
+          remote: 'jira',
+          provider: 'app',
+          accountId: null,
+          path: `/rest/api/3/app/field/${encodeURIComponent(field.id)}/value?generateChangelog=false`,
+          init: { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ updates: [{ issueIds: [Number(issue.id)], value }] }) },
+        });
+        if (!stored.ok) throw new Error(`Jira did not store ${module.moduleKey}'s value (HTTP ${stored.status}): ${(await stored.text()).slice(0, 300)}`);
+        return value;
       },
     }),
   );

@@ -31,6 +31,8 @@ export interface MetricFieldIds {
   flagged: string | null;
   plannedBudget: string | null;
   actualCost: string | null;
+  /** The app's Budget variance field, which the sync keeps equal to planned minus actual (absent in catalogs stored before it). */
+  budgetVariance?: string | null;
 }
 
 /** Jira Software's own story point type; its name differs by project style and language. */
@@ -42,6 +44,7 @@ const STORY_POINTS_NAMES = ['story point estimate', 'story points'];
  */
 export const PLANNED_BUDGET_TYPE_SUFFIX = '/static/planned-budget';
 export const ACTUAL_COST_TYPE_SUFFIX = '/static/actual-cost';
+export const BUDGET_VARIANCE_TYPE_SUFFIX = '/static/budget-variance';
 
 const named = (field: JiraField, names: readonly string[]): boolean => names.includes(field.name.trim().toLowerCase());
 const typeEndsWith = (field: JiraField, suffix: string): boolean => field.schema?.custom?.endsWith(suffix) ?? false;
@@ -72,5 +75,6 @@ export function resolveMetricFields(fields: readonly JiraField[]): MetricFieldId
     flagged: findField(fields, [(field) => named(field, ['flagged'])]),
     plannedBudget: findField(fields, [(field) => typeEndsWith(field, PLANNED_BUDGET_TYPE_SUFFIX)]),
     actualCost: findField(fields, [(field) => typeEndsWith(field, ACTUAL_COST_TYPE_SUFFIX)]),
+    budgetVariance: findField(fields, [(field) => typeEndsWith(field, BUDGET_VARIANCE_TYPE_SUFFIX)]),
   };
 }

@@ -68,3 +68,10 @@ export function itemBudgetVariance(project: ProjectData, settings: ProjectSettin
   const i = state.tree.indexOf.get(key);
   return i === undefined ? null : varianceOf(state, i);
 }
+
+/** The Budget variance field of an item: its Planned budget minus its Actual cost field; empty when either is empty. */
+export function fieldBudgetVariance(plannedBudget: number | null, actualCost: number | null): number | null {
+  if (plannedBudget === null || actualCost === null) return null;
+  // Money in the site currency to the cent: no float dust such as 0.30000000000000004.
+  return Math.round((plannedBudget - actualCost) * 100) / 100;
+}

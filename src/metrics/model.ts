@@ -55,6 +55,8 @@ export interface WorkItem {
   plannedBudget: number | null;
   /** The app's Actual cost field (in the site currency). */
   actualCost: number | null;
+  /** What Jira holds in the app's Budget variance field, which the sync keeps equal to planned minus actual; absent when not read. */
+  budgetVarianceInJira?: number | null;
   flagged: boolean;
   /** Keys of the items that block this one (Jira "is blocked by" links). */
   blockedByKeys: string[];

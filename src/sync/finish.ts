@@ -7,6 +7,8 @@
  * since the snapshot was computed, or the caller names one (a new day, a stale or missing snapshot, a
  * settings change). Nothing else is rewritten. Idempotent: run twice it writes the same snapshot.
  */
+import { setAppFieldValues } from '../jira/appFields';
+import { fieldBudgetVariance } from '../metrics/budget';
 import type { JiraClient } from '../jira/client';
 import type { ProjectData, WorkItem, Worklog } from '../metrics/model';
 import { canonical } from '../metrics/model';
@@ -14,6 +16,7 @@ import type { ProjectSettings } from '../metrics/settings';
 import type { ProjectIdentity } from '../metrics/summary';
 import type { ProjectMetrics } from '../shared/contract';
 import { loadProjectData, loadProjectHead, loadProjectItems, saveProjectData } from '../store/projectData';
+import { getCatalogFieldIds } from '../store/siteCatalog';
 import { getSnapshot, setSnapshot, type ProjectSnapshot } from '../store/snapshots';
 import { deleteInboxEntries, readInbox, readIssueInbox } from '../store/syncRounds';
 import { mergeItems } from './job';
@@ -91,9 +94,31 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
       stale: options.keepStale ? snapshot?.status.stale : null,
     });
   }
+  const varianceOf = whole ?? (hasInbox ? await loadProjectItems(project.key, inboxItems.map((item) => item.id)) : null);
+  if (varianceOf) await keepBudgetVarianceCurrent(client, varianceOf.items, project.key);
   // Only after the data holding them is saved: a crash before this merges the same entries again.
   await deleteInboxEntries([...issueInbox, ...inbox].map((entry) => entry.key));
   return { reconciled, inboxWorklogs: inboxWorklogs.length, dataChanged, metrics };
+}
+
+/**
+ * Sets Jira's Budget variance field where it differs from planned minus actual, so that JQL such as
+ * `"Budget variance" < 0` finds what is over budget. The field is read-only: only the app writes it.
+ * A failed write is left to the next round (the items still differ then); it never fails the sync.
+ */
+async function keepBudgetVarianceCurrent(client: JiraClient, items: readonly WorkItem[], projectKey: string): Promise<void> {
+  const differing = items.filter((item) => item.budgetVarianceInJira !== undefined && item.budgetVarianceInJira !== fieldBudgetVariance(item.plannedBudget, item.actualCost));
+  if (differing.length === 0) return;
+  const fieldId = (await getCatalogFieldIds())?.budgetVariance ?? null;
+  if (fieldId === null) return;
+  try {
+    await setAppFieldValues(
+      client,
+      differing.map((item) => ({ fieldId, issueIds: [item.id], value: fieldBudgetVariance(item.plannedBudget, item.actualCost) })),
+    );
+  } catch (error) {
+    console.warn(`pmo-sync: could not set Budget variance on ${differing.length} items of ${projectKey}; the next round tries again: ${String(error)}`);
+  }
 }
 
 /** Why a snapshot must be computed again from data at `revision`; null when it is current. */

@@ -47,7 +47,7 @@ export const METRIC_SYSTEM_FIELDS = [
 
 /** The `fields` of a metrics search on a site whose custom fields are `fieldIds`. */
 export function issueFieldsFor(fieldIds: MetricFieldIds): string[] {
-  const custom = [fieldIds.storyPoints, fieldIds.startDate, fieldIds.flagged, fieldIds.plannedBudget, fieldIds.actualCost];
+  const custom = [fieldIds.storyPoints, fieldIds.startDate, fieldIds.flagged, fieldIds.plannedBudget, fieldIds.actualCost, fieldIds.budgetVariance ?? null];
   return [...METRIC_SYSTEM_FIELDS, ...new Set(custom.filter((id): id is string => id !== null))];
 }
 
@@ -244,6 +244,7 @@ export function normalizeIssue(
       timeSpentSeconds: fields.timespent ?? null,
       plannedBudget: numberValue(customValue(fields, fieldIds.plannedBudget)),
       actualCost: numberValue(customValue(fields, fieldIds.actualCost)),
+      ...(fieldIds.budgetVariance ? { budgetVarianceInJira: numberValue(customValue(fields, fieldIds.budgetVariance)) } : {}),
       // Flagged is a checkbox list: flagged when any option (Impediment) is ticked.
       flagged: Array.isArray(flagged) && flagged.length > 0,
       blockedByKeys: blockedByKeysFrom(fields.issuelinks),

@@ -4,6 +4,7 @@
  * Status changelogs, due-date slips, worklogs, costs and version releases all follow from that one
  * simulation, so the metrics computed from them agree with each other.
  */
+import { fieldBudgetVariance } from '../../../src/metrics/budget';
 import type { DatasetChangelog, DatasetIssue, DatasetVersion, DatasetWorklog } from '../dataset';
 import {
   FIELD,
@@ -784,6 +785,8 @@ class ProjectSimulation {
     if (draft.flagged) customFields[FIELD.flagged] = [{ value: 'Impediment' }];
     if (draft.plannedBudget !== null) customFields[FIELD.plannedBudget] = draft.plannedBudget;
     if (draft.actualCost !== null) customFields[FIELD.actualCost] = draft.actualCost;
+    // The app keeps Budget variance equal to planned minus actual on the site it runs on.
+    if (draft.plannedBudget !== null && draft.actualCost !== null) customFields[FIELD.budgetVariance] = fieldBudgetVariance(draft.plannedBudget, draft.actualCost);
     const estimate = draft.hasEstimate && draft.type !== ISSUE_TYPE.epic ? draft.sizeHours * 3600 : null;
     const remaining =
       estimate === null ? null : draft.status.categoryKey === 'done' ? 0 : Math.max(0, estimate - draft.loggedSeconds);

@@ -1,7 +1,8 @@
 /**
  * Who is calling and what they may do. No Authorization header means the site administrator (the
- * first user holding ADMINISTER), standing in for the app's own identity; Basic auth names a local
- * user by email (the token is not checked: this Jira is offline and local).
+ * first user holding ADMINISTER); Basic auth names a local user by email (the token is not checked:
+ * this Jira is offline and local); `Bearer <token>` with the installed app's token is the app itself,
+ * which reads as the administrator does and alone may write the values of its own fields.
  */
 import type { JiraDatabase } from '../db/database';
 import { GLOBAL_PERMISSION_KEYS, PROJECT_PERMISSION_KEYS, type GlobalPermissionKey, type ProjectPermissionKey } from '../dataset';
@@ -30,13 +31,15 @@ export interface UserRow {
 export class Access {
   private constructor(
     readonly user: UserRow,
+    /** The installed app, when the app itself calls (its asApp() requests); null for people. */
+    readonly app: InstalledApp | null,
     readonly groups: string[],
     private readonly global: ReadonlySet<string>,
     /** project id -> project permissions held there (unused for administrators, who hold all). */
     private readonly byProject: ReadonlyMap<number, ReadonlySet<string>>,
   ) {}
 
-  static load(db: JiraDatabase, user: UserRow): Access {
+  static load(db: JiraDatabase, user: UserRow, app: InstalledApp | null = null): Access {
     const groups = (db.prepare('SELECT group_name FROM user_groups WHERE account_id = ? ORDER BY group_name').all(user.account_id) as { group_name: string }[]).map(
       (row) => row.group_name,
     );
@@ -58,7 +61,7 @@ export class Access {
       if (!held) byProject.set(row.project_id, (held = new Set()));
       held.add(row.permission);
     }
-    return new Access(user, groups, global, byProject);
+    return new Access(user, app, groups, global, byProject);
   }
 
   get accountId(): string {
@@ -112,12 +115,39 @@ export function findUserByAccountId(db: JiraDatabase, accountId: string): UserRo
   return db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE account_id = ?`).get(accountId) as UserRow | undefined;
 }
 
+/**
+ * The Forge app installed on the site, as Jira knows it from the app's manifest: the token its asApp()
+ * calls carry, the prefix of its fields' keys (`schema.custom`, the app's extension ARI) and the keys
+ * of its read-only fields, which no person may set.
+ */
+export interface InstalledApp {
+  token: string;
+  extensionPrefix: string;
+  readOnlyFieldKeys: readonly string[];
+}
+
+/** Whether the custom field (its `schema.custom`) belongs to `app`. */
+export function isFieldOfApp(app: InstalledApp | null | undefined, custom: string): boolean {
+  return app !== null && app !== undefined && custom.startsWith(app.extensionPrefix);
+}
+
+/** Whether only the app may set the custom field: a read-only field of the installed app. */
+export function isReadOnlyAppField(app: InstalledApp | null | undefined, custom: string): boolean {
+  return isFieldOfApp(app, custom) && app!.readOnlyFieldKeys.includes(custom.slice(app!.extensionPrefix.length));
+}
+
 /** The caller of a request, from its Authorization header. */
-export function authenticate(db: JiraDatabase, authorization: string | undefined): Access {
+export function authenticate(db: JiraDatabase, authorization: string | undefined, app: InstalledApp | null = null): Access {
   if (authorization === undefined || authorization.trim() === '') {
     const admin = siteAdministrator(db);
     if (!admin) throw NOT_AUTHENTICATED();
     return Access.load(db, admin);
+  }
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (bearer) {
+    const admin = siteAdministrator(db);
+    if (!app || bearer[1] !== app.token || !admin) throw NOT_AUTHENTICATED();
+    return Access.load(db, admin, app);
   }
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization);
   if (!match) throw NOT_AUTHENTICATED();

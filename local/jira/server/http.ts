@@ -5,7 +5,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { JiraDatabase } from '../db/database';
-import type { Access } from './access';
+import type { Access, InstalledApp } from './access';
 import type { Catalog } from './catalog';
 
 /** Jira's ErrorCollection: `{errorMessages: [...], errors: {field: message}}`. */
@@ -49,6 +49,8 @@ export interface JiraRequestContext {
   req: Request;
   /** Sends a product event to the apps installed on the site (the local site's Forge runtime). */
   emit: ProductEventListener;
+  /** The Forge app installed on the site, if any: its fields and the token of its own calls. */
+  installedApp: InstalledApp | null;
 }
 
 /** A Jira product event as Forge delivers it to `trigger` modules: its type and payload. */

@@ -9,12 +9,13 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { errorAnswer, loopbackHostsOnly, notFound } from '../../http-errors';
 import type { JiraDatabase } from '../db/database';
-import { authenticate } from './access';
+import { authenticate, type InstalledApp } from './access';
 import { Catalog } from './catalog';
 import { ConcurrencyLimiter, type ConcurrencySnapshot } from './concurrency';
 import { failingProjectOf } from './failing-projects';
 import { JiraHttpError, type JiraRequestContext, type JiraRoute, type ProductEventListener } from './http';
 import { FaultInjector, jiraKnobsPatchSchema, RequestCounter, type JiraKnobs, type JiraKnobsPatch } from './knobs';
+import { updateAppFieldValue, updateAppFieldValues } from './routes/appFields';
 import { bulkFetchChangelogs } from './routes/changelogs';
 import { listFields } from './routes/fields';
 import { editIssueRoute, getIssue } from './routes/issue';
@@ -54,6 +55,8 @@ export const JIRA_ROUTES: readonly JiraRoute[] = [
   listWorklogs,
   checkPermissions,
   myPermissions,
+  updateAppFieldValue,
+  updateAppFieldValues,
 ];
 
 export interface JiraAppOptions {
@@ -63,6 +66,8 @@ export interface JiraAppOptions {
   now?: () => Date;
   /** Told of each product event Jira would send apps (avi:jira:updated:issue after an edit). */
   onProductEvent?: ProductEventListener;
+  /** The Forge app installed on the site: its calls as the app and its own (read-only) fields. */
+  installedApp?: InstalledApp;
 }
 
 export interface RequestCounts {
@@ -188,13 +193,14 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
       try {
         const context: JiraRequestContext = {
           db,
-          access: authenticate(db, req.get('authorization')),
+          access: authenticate(db, req.get('authorization'), options.installedApp ?? null),
           catalog: new Catalog(db),
           base: `${req.protocol}://${req.get('host')}${req.baseUrl}`,
           now: now(),
           timeZone: siteTimeZone(db),
           req,
           emit: options.onProductEvent ?? (() => undefined),
+          installedApp: options.installedApp ?? null,
         };
         const reply = route.handle(context);
         if (reply.status === 204) res.status(204).end();

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { formatJiraDateTime } from '../db/jira-time';
+import { isReadOnlyAppField } from './access';
 import type { CustomFieldRow } from './catalog';
 import { JiraHttpError, type JiraRequestContext } from './http';
 import type { IssueRow } from './issues';
@@ -93,6 +94,8 @@ export function editIssue(context: JiraRequestContext, issue: IssueRow, body: Is
     if (field in errors) continue;
     try {
       const custom = customFields.get(field);
+      // A read-only field of an app is on no screen: only its app sets it, through the app field endpoints.
+      if (custom && isReadOnlyAppField(context.installedApp, custom.custom)) throw new FieldError(NOT_ON_SCREEN(field));
       if (custom) editCustomField(context, pending, custom, single(list, field));
       else editSystemField(context, issue, pending, field, list);
     } catch (error) {
@@ -103,6 +106,11 @@ export function editIssue(context: JiraRequestContext, issue: IssueRow, body: Is
   if (Object.keys(errors).length > 0) throw new JiraHttpError(400, [], errors);
   if (pending.items.length === 0) return;
 
+  writeEdit(context, issue, pending, true);
+}
+
+/** Stores the edit's columns and custom fields, and its changelog when `changelog` (Jira's generateChangelog). */
+function writeEdit(context: JiraRequestContext, issue: IssueRow, pending: PendingEdit, changelog: boolean): void {
   const { db } = context;
   const nowMs = context.now.getTime();
   db.transaction(() => {
@@ -121,6 +129,7 @@ export function editIssue(context: JiraRequestContext, issue: IssueRow, body: Is
       const insert = db.prepare('INSERT INTO issue_fix_versions (issue_id, version_id) VALUES (?, ?)');
       for (const versionId of pending.fixVersions) insert.run(issue.id, versionId);
     }
+    if (!changelog) return;
     const { next } = db.prepare('SELECT COALESCE(MAX(id), 10000) + 1 AS next FROM changelogs').get() as { next: number };
     db.prepare('INSERT INTO changelogs (id, issue_id, author_account_id, created, created_ms, items) VALUES (?, ?, ?, ?, ?, ?)').run(
       next,
@@ -130,6 +139,29 @@ export function editIssue(context: JiraRequestContext, issue: IssueRow, body: Is
       nowMs,
       JSON.stringify(pending.items),
     );
+  })();
+}
+
+/**
+ * The app field endpoints' write: each issue's value of `field` checked by the field's type (a 400
+ * naming the field otherwise) and stored, with a changelog entry when `changelog`. The caller has
+ * checked that the app owns the field. Values that do not change write nothing.
+ */
+export function setAppFieldValue(context: JiraRequestContext, issues: IssueRow[], field: CustomFieldRow, value: unknown, changelog: boolean): void {
+  const pendings = issues.map((issue) => {
+    const pending: PendingEdit = { columns: new Map(), customFields: JSON.parse(issue.custom_fields) as Record<string, unknown>, customChanged: false, items: [] };
+    try {
+      editCustomField(context, pending, field, value);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      throw new JiraHttpError(400, [`The value for the field '${field.id}' is not valid: ${error.message}.`]);
+    }
+    return pending;
+  });
+  context.db.transaction(() => {
+    issues.forEach((issue, index) => {
+      if (pendings[index].customChanged) writeEdit(context, issue, pendings[index], changelog);
+    });
   })();
 }
 

@@ -39,7 +39,7 @@ export interface IssueRow {
   custom_fields: string;
 }
 
-const ISSUE_COLUMNS = `id, key, project_id, issue_type_id, summary, status_id, priority_id, reporter_account_id,
+export const ISSUE_COLUMNS = `id, key, project_id, issue_type_id, summary, status_id, priority_id, reporter_account_id,
   assignee_account_id, parent_id, created, updated, resolutiondate, duedate, labels, timeoriginalestimate, timeestimate, custom_fields`;
 
 interface LinkedIssueRow {

@@ -11,6 +11,7 @@
 import { datasetSchema, type Dataset, type DatasetInput } from '../dataset';
 import { importDataset, openJiraDatabase, type JiraDatabase } from '../db/database';
 import { forgeFieldExtensionAri } from '../../constants';
+import type { InstalledApp } from './access';
 import { createSpecValidator, type SpecValidator } from '../spec/validator';
 import { startJiraServer, type JiraKnobsPatch, type RunningJiraServer } from './index';
 
@@ -260,10 +261,12 @@ export function basicAuth(email: string): string {
 }
 
 /** Opens an in-memory database with the fixture and serves it on a free port. */
-export async function startFixtureJira(options: FixtureOptions & { knobs?: JiraKnobsPatch; now?: () => Date } = {}): Promise<FixtureJira> {
+export async function startFixtureJira(
+  options: FixtureOptions & { knobs?: JiraKnobsPatch; now?: () => Date; installedApp?: InstalledApp } = {},
+): Promise<FixtureJira> {
   const db = openJiraDatabase(':memory:');
   importDataset(db, buildFixture(options));
-  const server = await startJiraServer({ db, knobs: options.knobs, now: options.now ?? (() => FIXTURE_NOW) });
+  const server = await startJiraServer({ db, knobs: options.knobs, now: options.now ?? (() => FIXTURE_NOW), ...(options.installedApp ? { installedApp: options.installedApp } : {}) });
   return {
     db,
     server,
