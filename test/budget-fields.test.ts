@@ -65,15 +65,27 @@ describe('the budget fields', () => {
 
   it('keep Budget variance current through the sync after the app changes an actual cost', async () => {
     await runRound(site);
-    const issue = budgeted[2];
+    // An item within its budget, so that only the change makes it over budget.
+    const issue = budgeted.slice(2).find((candidate) => (candidate.customFields![PLANNED] as number) >= (candidate.customFields![ACTUAL] as number))!;
     const planned = issue.customFields![PLANNED] as number;
     await asApp(site, () =>
       setAppFieldValues(new JiraClient(api.asApp().requestJira, { retry: RETRY }), [{ fieldId: ACTUAL, issueIds: [String(issue.id)], value: planned + 750.25 }]),
     );
     expect(await storedValue(issue.key, ACTUAL)).toBe(planned + 750.25);
     expect(await storedValue(issue.key, VARIANCE)).not.toBe(-750.25);
+    const overBudget = async () => {
+      const response = await fetch(`${site.jiraUrl}/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { Authorization: basicAuth(adminEmail), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql: `key = ${issue.key} AND "Budget variance" < 0`, fields: ['key'] }),
+      });
+      return ((await response.json()) as { issues: { key: string }[] }).issues.map((found) => found.key);
+    };
+    expect(await overBudget()).toEqual([]);
     await runRound(site);
     expect(await storedValue(issue.key, VARIANCE)).toBe(-750.25);
+    // What JQL finds once the sync has written it: the item is over budget.
+    expect(await overBudget()).toEqual([issue.key]);
     // The write was the app's: the next round finds nothing left to write.
     const before = site.jira.control.requestCounts().byPath['POST /rest/api/3/app/field/value'] ?? 0;
     await runRound(site);

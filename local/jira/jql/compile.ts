@@ -24,6 +24,7 @@ import {
   FIELDS,
   KEY_ORDER,
   Lookup,
+  numberCustomField,
   TRUE,
   issueTypesBySubtask,
   parseIssueKey,
@@ -38,6 +39,7 @@ import {
   type DateField,
   type FieldDef,
   type KeyField,
+  type NumberField,
   type Literal,
   type SetField,
   type Sql,
@@ -164,7 +166,7 @@ class Compiler {
 
   private terminal(clause: TerminalClause, negate: boolean): Sql {
     const name = clause.field.name;
-    const field = FIELDS.get(name.toLowerCase());
+    const field = FIELDS.get(name.toLowerCase()) ?? numberCustomField(name, this.lookup);
     if (!field) throw fail(`Field '${name}' does not exist or you do not have permission to view it.`);
     const written = clause.operator;
     const operand = clause.operand;
@@ -184,7 +186,32 @@ class Compiler {
       case 'datetime':
       case 'date':
         return this.dateClause(field, operator, operand, name);
+      case 'number':
+        return this.numberClause(field, operator, operand, name);
     }
+  }
+
+  private numberClause(field: NumberField, operator: Operator, operand: Operand, name: string): Sql {
+    const column = field.column;
+    const isEmpty: Sql = { sql: `${column} IS NULL`, params: [] };
+    const isNotEmpty: Sql = { sql: `${column} IS NOT NULL`, params: [] };
+    if (operator === 'is') return isEmpty;
+    if (operator === 'is not') return isNotEmpty;
+    const values: number[] = [];
+    let withEmpty = false;
+    for (const item of flatten(operand)) {
+      if (item.kind === 'empty') withEmpty = true;
+      else if (item.kind === 'function') throw this.invalidFunction(item, name);
+      else if (item.kind === 'value') {
+        const value = Number(item.value);
+        if (item.value.trim() === '' || !Number.isFinite(value)) throw fail(`The value '${item.value}' is invalid for the field '${name}'.`);
+        values.push(value);
+      }
+    }
+    if (RELATIONAL.has(operator)) return { sql: `(${isNotEmpty.sql} AND ${column} ${operator} ?)`, params: [values[0]] };
+    const match = values.length > 0 ? [sqlIn(column, unique(values))] : [];
+    if (operator === '=' || operator === 'in') return sqlOr([...match, ...(withEmpty ? [isEmpty] : [])]);
+    return sqlAnd([isNotEmpty, ...match.map(sqlNot)]);
   }
 
   private checkArity(fn: FunctionOperand): void {
@@ -402,7 +429,7 @@ class Compiler {
     const terms: string[] = [];
     for (const key of keys) {
       const name = key.field.name;
-      const field: FieldDef | undefined = FIELDS.get(name.toLowerCase());
+      const field: FieldDef | undefined = FIELDS.get(name.toLowerCase()) ?? numberCustomField(name, this.lookup);
       if (!field) {
         this.errors.push(`Field '${name}' does not exist or you do not have permission to view it.`);
         continue;

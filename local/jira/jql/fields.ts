@@ -170,6 +170,11 @@ export class Lookup {
     return this.all<VersionRow>('SELECT id, name, project_id, released FROM versions ORDER BY id');
   }
 
+  /** The site's number custom fields, by id (customfield_N) and name. */
+  numberCustomFields(): { id: string; name: string }[] {
+    return this.all<{ id: string; name: string }>("SELECT id, name FROM custom_fields WHERE type = 'number' ORDER BY id");
+  }
+
   users(): UserRow[] {
     return this.all<UserRow>('SELECT account_id, display_name, email FROM users ORDER BY account_id');
   }
@@ -336,7 +341,13 @@ export interface DateField extends FieldBase {
   column: string;
 }
 
-export type FieldDef = SetField | KeyField | DateField;
+/** A number custom field ("Budget variance" < 0, cf[10102] >= 100): compared as numbers, empty when unset. */
+export interface NumberField extends FieldBase {
+  kind: 'number';
+  column: string;
+}
+
+export type FieldDef = SetField | KeyField | DateField | NumberField;
 
 const EQUALITY: ReadonlySet<Operator> = new Set(['=', '!=', 'in', 'not in']);
 const EQUALITY_EMPTY: ReadonlySet<Operator> = new Set(['=', '!=', 'in', 'not in', 'is', 'is not']);
@@ -549,6 +560,20 @@ const textField = (sort: FieldSort | null): SetField => ({
 });
 
 /** Fields by lower-cased JQL name, aliases included. */
+/**
+ * The number custom field a clause names, by its name (any case) or as cf[N]; undefined when the site
+ * has none. Its value lives in the issue's custom field JSON; the id is checked against the site's
+ * fields before it goes into the SQL.
+ */
+export function numberCustomField(name: string, lookup: Lookup): NumberField | undefined {
+  const cf = /^cf\[(\d+)\]$/.exec(name);
+  const wanted = name.toLowerCase();
+  const field = lookup.numberCustomFields().find((row) => (cf ? row.id === `customfield_${cf[1]}` : row.name.toLowerCase() === wanted));
+  if (!field || !/^customfield_\d+$/.test(field.id)) return undefined;
+  const column = `json_extract(i.custom_fields, '$.${field.id}')`;
+  return { kind: 'number', column, operators: ORDERED_EMPTY, valueType: 'none', sort: columnSort(column, 'ASC', true) };
+}
+
 export const FIELDS: ReadonlyMap<string, FieldDef> = new Map<string, FieldDef>([
   ['project', project],
   ['issuetype', issueType],

@@ -89,3 +89,33 @@ describe('the app field endpoints', () => {
     expect((await jira.fetchAs('bob', '/rest/api/3/issue/ALPHA-2', { method: 'PUT', body: JSON.stringify({ fields: { [STORY_POINTS]: 5 } }) })).status).toBe(204);
   });
 });
+
+describe('JQL over number custom fields', () => {
+  const keysOf = async (jql: string): Promise<string[]> => {
+    const response = await jira.fetchAs(null, '/rest/api/3/search/jql', { method: 'POST', body: JSON.stringify({ jql, fields: ['key'], maxResults: 100 }) });
+    const body = (await response.json()) as { issues?: { key: string }[]; errorMessages?: string[] };
+    if (response.status !== 200) throw new Error(`${jql}: ${response.status} ${body.errorMessages?.join(' ')}`);
+    return body.issues!.map((issue) => issue.key);
+  };
+  const status = async (jql: string) =>
+    (await jira.fetchAs(null, '/rest/api/3/search/jql', { method: 'POST', body: JSON.stringify({ jql, fields: ['key'] }) })).json() as Promise<{ errorMessages?: string[] }>;
+
+  it('compares by name or cf[N], finds empty values, and sorts', async () => {
+    const ids = (keys: string[]) => keys.map(issueId);
+    const set = (keys: string[], value: number | null) =>
+      asApp('/rest/api/3/app/field/value', { method: 'POST', body: JSON.stringify({ updates: [{ customField: PLANNED_BUDGET, issueIds: ids(keys), value }] }) });
+    await set(['ALPHA-1', 'ALPHA-2', 'ALPHA-3', 'ALPHA-4', 'ALPHA-5'], null);
+    await set(['ALPHA-1'], -250);
+    await set(['ALPHA-2'], 0);
+    await set(['ALPHA-3'], 4000.5);
+    const alpha = 'project = ALPHA AND ';
+    expect(await keysOf(`${alpha}"Planned budget" < 0`)).toEqual(['ALPHA-1']);
+    expect(await keysOf(`${alpha}"planned budget" >= 0 ORDER BY "Planned budget" DESC`)).toEqual(['ALPHA-3', 'ALPHA-2']);
+    const cf = PLANNED_BUDGET.replace('customfield_', '');
+    expect(await keysOf(`${alpha}cf[${cf}] = 4000.5`)).toEqual(['ALPHA-3']);
+    expect(await keysOf(`${alpha}cf[${cf}] is EMPTY ORDER BY key`)).toEqual(['ALPHA-4', 'ALPHA-5']);
+    expect(await keysOf(`${alpha}cf[${cf}] != 0 ORDER BY key`)).toEqual(['ALPHA-1', 'ALPHA-3']);
+    expect((await status(`${alpha}"Planned budget" < lots`)).errorMessages).toEqual([`The value 'lots' is invalid for the field 'Planned budget'.`]);
+    expect((await status(`"No such field" < 1`)).errorMessages?.[0]).toMatch(/does not exist/);
+  });
+});
