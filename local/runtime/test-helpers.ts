@@ -1,6 +1,8 @@
 /** Shared set-up for the runtime tests: a runtime with a recording fake product fetch. */
 import type { ForgeKvsAPIError } from '@forge/kvs';
+import { readManifest } from '../site/manifest';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ForgeRuntimeOptions, type ProductRequest } from './index';
+import type { RuntimeManifest } from './types';
 
 export interface TestRuntime {
   runtime: ForgeRuntimeEmulator;
@@ -34,4 +36,9 @@ export async function kvsError(promise: Promise<unknown>): Promise<ForgeKvsAPIEr
     return error as ForgeKvsAPIError;
   }
   throw new Error('expected the call to fail');
+}
+
+/** The app's own manifest, for tests of the stores that use its custom entities. */
+export function appManifest(): RuntimeManifest {
+  return readManifest() as unknown as RuntimeManifest;
 }

@@ -23,7 +23,7 @@ import { checkPermissions, myPermissions } from './routes/permissions';
 import { getProject, projectSearch, projectVersionsList, projectVersionsPage } from './routes/projects';
 import { approximateCount, removedSearchGet, removedSearchPost, searchJqlGet, searchJqlPost } from './routes/search';
 import { listStatuses } from './routes/statuses';
-import { myself, userGroups, usersBulk } from './routes/users';
+import { groupMembers, myself, userGroups, usersBulk } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
 export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
@@ -36,6 +36,7 @@ export const JIRA_ROUTES: readonly JiraRoute[] = [
   myself,
   userGroups,
   usersBulk,
+  groupMembers,
   projectSearch,
   getProject,
   projectVersionsPage,

@@ -407,6 +407,37 @@ describe('permissions', () => {
   });
 });
 
+describe('GET /group/member', () => {
+  type Page = { values: { accountId: string; active: boolean }[]; total: number; isLast: boolean; startAt: number; maxResults: number; nextPage?: string };
+  it('answers a group’s members by name or id, active ones unless asked, in pages', async () => {
+    const active = await specJson<Page>(await jira.fetchAs('carol', '/rest/api/3/group/member?groupname=team-alpha'), 'GET /rest/api/3/group/member');
+    expect(active.values.map((user) => user.accountId)).toEqual([USERS.bob.accountId]);
+    expect(active).toMatchObject({ total: 1, isLast: true, startAt: 0, maxResults: 50 });
+    const all = await specJson<Page>(await jira.fetchAs('carol', '/rest/api/3/group/member?groupId=g-team-alpha&includeInactiveUsers=true'), 'GET /rest/api/3/group/member');
+    expect(all.values.map((user) => [user.accountId, user.active])).toEqual([
+      [USERS.bob.accountId, true],
+      [USERS.erin.accountId, false],
+    ]);
+    const first = await specJson<Page>(await jira.fetchAs('carol', '/rest/api/3/group/member?groupname=team-alpha&includeInactiveUsers=true&maxResults=1'), 'GET /rest/api/3/group/member');
+    expect(first).toMatchObject({ total: 2, isLast: false, maxResults: 1 });
+    const second = await specJson<Page>(await jira.fetchAs('carol', first.nextPage!.slice(jira.url.length)), 'GET /rest/api/3/group/member');
+    expect(second.values.map((user) => user.accountId)).toEqual([USERS.erin.accountId]);
+    expect(second.isLast).toBe(true);
+  });
+
+  it('needs Browse users and groups, a group, and a group that exists', async () => {
+    const denied = await jira.fetchAs('dave', '/rest/api/3/group/member?groupname=team-alpha');
+    expect(denied.status).toBe(403);
+    await specJson(denied, 'GET /rest/api/3/group/member');
+    const missing = await jira.fetchAs('carol', '/rest/api/3/group/member');
+    expect(missing.status).toBe(400);
+    await specJson(missing, 'GET /rest/api/3/group/member');
+    const unknown = await jira.fetchAs(null, '/rest/api/3/group/member?groupname=nobody-here');
+    expect(unknown.status).toBe(404);
+    await specJson(unknown, 'GET /rest/api/3/group/member');
+  });
+});
+
 describe('GET /user/bulk', () => {
   type Page = { values: { accountId: string; displayName: string }[]; total: number; isLast: boolean; startAt: number; maxResults: number };
   it('answers the users asked for, in pages, leaving out unknown ids', async () => {

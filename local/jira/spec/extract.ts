@@ -40,6 +40,7 @@ const ENDPOINTS: [string, string][] = [
   ['get', '/rest/api/3/mypermissions'],
   ['get', '/rest/api/3/user/groups'],
   ['get', '/rest/api/3/user/bulk'],
+  ['get', '/rest/api/3/group/member'],
 ];
 
 /**

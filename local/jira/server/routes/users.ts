@@ -1,6 +1,6 @@
 /** GET /myself, GET /user/groups and GET /user/bulk. */
 import { z } from 'zod';
-import { findUserByAccountId } from '../access';
+import { findUserByAccountId, type UserRow } from '../access';
 import { badRequest, forbidden, notFound, ok, parseQuery, q, requestSelf, type JiraRequestContext, type JiraRoute } from '../http';
 import { userDetailsJson, userJson } from '../render';
 
@@ -71,6 +71,53 @@ export const usersBulk: JiraRoute = {
       startAt,
       total: users.length,
       isLast: startAt + page.length >= users.length,
+      values: page.map((user) => userDetailsJson(context.base, user)),
+    });
+  },
+};
+
+const groupMembersQuery = z.object({
+  groupname: q.string().optional(),
+  groupId: q.string().optional(),
+  includeInactiveUsers: q.boolean().optional(),
+  startAt: q.int().pipe(z.number().int().nonnegative()).optional(),
+  maxResults: q.int().pipe(z.number().int().positive()).optional(),
+});
+/** Jira Cloud answers at most 50 group members a page. */
+const GROUP_MEMBERS_MAX_RESULTS = 50;
+
+/** GET /group/member: the members of a group, a page at a time (Browse users and groups, or Administer Jira). */
+export const groupMembers: JiraRoute = {
+  method: 'GET',
+  path: '/rest/api/3/group/member',
+  handle(context) {
+    const { groupname, groupId, includeInactiveUsers = false, startAt = 0, maxResults = GROUP_MEMBERS_MAX_RESULTS } = parseQuery(groupMembersQuery, context.req.query);
+    if ((groupname === undefined || groupname === '') && (groupId === undefined || groupId === '')) throw badRequest('Either a group name or a group ID must be provided.');
+    if (!context.access.hasGlobal('USER_PICKER')) throw forbidden('You do not have the permission to browse users and groups.');
+    const group = (
+      groupId !== undefined && groupId !== ''
+        ? context.db.prepare('SELECT name, group_id FROM groups WHERE group_id = ?').get(groupId)
+        : context.db.prepare('SELECT name, group_id FROM groups WHERE name = ?').get(groupname)
+    ) as { name: string; group_id: string } | undefined;
+    if (!group) throw notFound('Group does not exist.');
+    // Jira orders members by username; the email's local part stands in for it here.
+    const members = context.db
+      .prepare(
+        `SELECT u.account_id, u.display_name, u.email, u.active, u.time_zone, u.locale FROM user_groups ug JOIN users u ON u.account_id = ug.account_id
+         WHERE ug.group_name = ? ${includeInactiveUsers ? '' : 'AND u.active = 1'} ORDER BY u.email COLLATE NOCASE`,
+      )
+      .all(group.name) as UserRow[];
+    const size = Math.min(maxResults, GROUP_MEMBERS_MAX_RESULTS);
+    const page = members.slice(startAt, startAt + size);
+    const isLast = startAt + page.length >= members.length;
+    const next = new URLSearchParams({ groupId: group.group_id, includeInactiveUsers: String(includeInactiveUsers), startAt: String(startAt + size), maxResults: String(size) });
+    return ok({
+      self: requestSelf(context),
+      ...(isLast ? {} : { nextPage: `${context.base}/rest/api/3/group/member?${next}` }),
+      maxResults: size,
+      startAt,
+      total: members.length,
+      isLast,
       values: page.map((user) => userDetailsJson(context.base, user)),
     });
   },
