@@ -3,6 +3,7 @@
 // Resolvers (one per UI surface)
 export { handler as portfolioResolver } from './resolvers/portfolio';
 export { handler as projectResolver } from './resolvers/project';
+export { handler as issuePanelResolver } from './resolvers/panel';
 export { handler as statusReportResolver, adfExport as statusReportExport } from './resolvers/report';
 
 // Jira's calls for the app's fields (the Budget variance value on the issue view)

@@ -11,7 +11,7 @@ import { kvs, WhereConditions } from '@forge/kvs';
 import { ACTING_USER_COOKIE } from '../local/site/host';
 import { listUiModules, readManifest, type UiModule } from '../local/site/manifest';
 import type { LocalSite } from '../local/site/site';
-import type { Answer, PortfolioPage, ReportChoices, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
+import type { Answer, IssuePanelView, PortfolioPage, ReportChoices, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
 import { CONFLUENCE_PAGE } from '../local/site/host';
 import { browsableProjectKeys, userByName } from './demo-fixture';
 import { actingAs, configureMacro, framesOf, pagePathOf } from './host-fixture';
@@ -193,6 +193,27 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       // Someone who may browse none of the report's projects cannot freeze it.
       const outsider = dataset.users.find((user) => user.active && browsableProjectKeys(dataset, user.accountId).length > 0 && dataset.projects.filter((project) => project.categoryId === contractorsCategory).every((project) => !browsableProjectKeys(dataset, user.accountId).includes(project.key)))!;
       expect(await answerOf('pmo-status-report', 'report/freeze', {}, outsider.accountId)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'panel/item': {
+    valid: () => ({}),
+    foreign: async () => {
+      // The issue is the one the panel is opened on: a payload cannot name another.
+      const hidden = dataset.issues.find((issue) => !browsableProjectKeys(dataset, contractor).includes(issue.projectKey))!;
+      expect(await answerOf('pmo-budget-panel', 'panel/item', { issueKey: hidden.key }, contractor)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    },
+  },
+  'panel/setBudget': {
+    // The value it holds, as a Jira administrator: accepted, and nothing changes.
+    valid: async () => {
+      const view = await answerOf<IssuePanelView>('pmo-budget-panel', 'panel/item', {});
+      if (!view.ok) throw new Error(view.error.message);
+      return { field: 'plannedBudget', value: view.data.fields.plannedBudget, expected: view.data.fields.plannedBudget };
+    },
+    foreign: async () => {
+      // Someone outside the PMO editors and Jira's administrators changes no budget, whatever they send.
+      const answer = await answerOf('pmo-budget-panel', 'panel/setBudget', { field: 'plannedBudget', value: 1, expected: null }, contractor);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     },
   },
   'report/choices': {

@@ -92,8 +92,74 @@ export interface ProjectPageResolvers {
   'project/health': { payload: ProjectHealthRequest; data: ProjectHealthView };
 }
 
+/** The project manager's issue panel (jira:issuePanel): the issue is the one the panel is opened on. */
+export interface IssuePanelResolvers {
+  'panel/item': { payload: Record<string, never>; data: IssuePanelView };
+  'panel/setBudget': { payload: BudgetEditRequest; data: BudgetEditResult };
+}
+
+/** The two budget fields a PMO editor sets on an item. */
+export const BUDGET_FIELDS = ['plannedBudget', 'actualCost'] as const;
+export type BudgetField = (typeof BUDGET_FIELDS)[number];
+export const BUDGET_FIELD_NAMES: Record<BudgetField, string> = { plannedBudget: 'Planned budget', actualCost: 'Actual cost' };
+/** The largest amount a budget field takes (in the site currency); amounts have at most 2 decimals. */
+export const MAX_BUDGET_AMOUNT = 1e12;
+
+export interface BudgetEditRequest {
+  field: BudgetField;
+  /** The new amount; null clears the field. */
+  value: number | null;
+  /** The amount the editor saw: an edit against a value that has changed since is refused. */
+  expected: number | null;
+}
+
+export type BudgetEditResult =
+  | { status: 'saved'; field: BudgetField; value: number | null }
+  /** Someone saved first: nothing was written; the current value, who set it and when. */
+  | { status: 'conflict'; field: BudgetField; current: number | null; changedBy: PersonRef | null; changedAt: string | null };
+
+/** The money of one item, as the panel shows it. */
+export interface ItemMoney {
+  key: string;
+  summary: string;
+  planned: number | null;
+  /** Actual cost by source, each as the project's cost source counts it (null: that source is not counted). */
+  actualFromField: number | null;
+  actualFromWorklogs: number | null;
+  actual: number;
+  /** Planned - actual; not available without a planned budget. */
+  variance: Figure;
+  /** red: over budget; green: within it; none: no planned budget (no colour without figures). */
+  varianceRag: 'red' | 'green' | 'none';
+}
+
+export interface IssuePanelView {
+  issue: { key: string; summary: string; projectKey: string; issueType: string; statusCategory: 'new' | 'indeterminate' | 'done' | null };
+  /** The site currency (ISO 4217), in which every amount is; null until the PMO sets it. */
+  currency: string | null;
+  /** The live values of the budget fields in Jira, the ones an edit is checked against. */
+  fields: Record<BudgetField, number | null>;
+  /** Whether this person may edit the budget fields, and why (shown to those who may not). */
+  canEdit: boolean;
+  editReason: string;
+  /** Null when the project has not been synced yet (with the reason in `notSyncedReason`). */
+  money: (ItemMoney & {
+    /** The item and everything below it. */
+    rolledUp: { planned: number | null; actual: number; variance: Figure; varianceRag: 'red' | 'green' | 'none' };
+    children: (ItemMoney & { overBudget: boolean })[];
+    /** For work packages (the topmost budgeted item of its line): estimate at completion by CPI. */
+    eac: Figure | null;
+  }) | null;
+  notSyncedReason: string | null;
+  schedule: { dueDate: string | null; overdue: boolean; slipDays: number | null; statusCategory: 'new' | 'indeterminate' | 'done' } | null;
+  /** Where the item sits: its work package and the path from the top. */
+  place: { workPackage: { key: string; summary: string } | null; path: { key: string; summary: string }[] } | null;
+  /** When the project's data the figures come from was last synced (ISO 8601). */
+  computedAt: string | null;
+}
+
 /** Every function key the deployed app serves, across its surfaces. */
-export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers & StatusReportResolvers;
+export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers & StatusReportResolvers & IssuePanelResolvers;
 
 export type ResolverKey = keyof ResolverDefinitions;
 export type PayloadOf<K extends ResolverKey> = ResolverDefinitions[K]['payload'];

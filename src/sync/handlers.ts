@@ -100,7 +100,7 @@ export async function productEvent(event: unknown): Promise<void> {
  * the rest find the refresh already queued and write nothing more. A version event always marks the
  * project to read itself in the next round (its versions are not in the site-wide steps).
  */
-async function queueRefresh(projectKey: string, nowMs: number, versionsChanged: boolean): Promise<void> {
+export async function queueRefresh(projectKey: string, nowMs: number, versionsChanged: boolean): Promise<void> {
   if (versionsChanged) await markDirty(projectKey, nowMs, true);
   if (!(await claimRefresh(projectKey, nowMs))) return;
   if (!versionsChanged) await markDirty(projectKey, nowMs);

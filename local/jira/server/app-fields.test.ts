@@ -4,7 +4,7 @@
  */
 import { forgeFieldExtensionAri, LOCAL_APP_ID, LOCAL_ENVIRONMENT_ID } from '../../constants';
 import type { InstalledApp } from './access';
-import { issueId, PLANNED_BUDGET, specJson, startFixtureJira, STORY_POINTS, type FixtureJira } from './test-fixture';
+import { ACTUAL_COST, issueId, PLANNED_BUDGET, specJson, startFixtureJira, STORY_POINTS, type FixtureJira } from './test-fixture';
 
 const APP: InstalledApp = {
   token: 'app-token-for-tests',
@@ -39,6 +39,12 @@ describe('the app field endpoints', () => {
     for (const key of ['ALPHA-2', 'ALPHA-3']) expect((await read(key)).fields[PLANNED_BUDGET]).toBe(4250.5);
     const [latest] = (await read('ALPHA-2')).changelog.histories;
     expect(latest.items).toEqual([expect.objectContaining({ fieldId: PLANNED_BUDGET, fromString: before === undefined || before === null ? undefined : String(before), toString: '4250.5' })]);
+  });
+
+  it('set several fields of one issue in one request, each kept', async () => {
+    const body = { updates: [{ customField: PLANNED_BUDGET, issueIds: [issueId('ALPHA-4')], value: 700 }, { customField: ACTUAL_COST, issueIds: [issueId('ALPHA-4')], value: 3 }] };
+    expect((await asApp('/rest/api/3/app/field/value', { method: 'POST', body: JSON.stringify(body) })).status).toBe(204);
+    expect((await read('ALPHA-4')).fields).toMatchObject({ [PLANNED_BUDGET]: 700, [ACTUAL_COST]: 3 });
   });
 
   it('write no changelog when asked not to, and clear a value with null', async () => {

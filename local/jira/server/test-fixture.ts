@@ -29,6 +29,7 @@ export type FixtureUser = keyof typeof USERS;
 export const PROJECT_IDS = { ALPHA: 10000, BETA: 10001, GAMMA: 10002 } as const;
 export const STORY_POINTS = 'customfield_10016';
 export const PLANNED_BUDGET = 'customfield_10100';
+export const ACTUAL_COST = 'customfield_10101';
 export const START_DATE = 'customfield_10015';
 export const TEAM = 'customfield_10200';
 
@@ -206,6 +207,7 @@ export function buildFixtureInput(options: FixtureOptions = {}): DatasetInput {
       { id: START_DATE, name: 'Start date', type: 'date', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datepicker' },
       { id: STORY_POINTS, name: 'Story point estimate', type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' },
       { id: PLANNED_BUDGET, name: 'Planned budget', type: 'number', custom: forgeFieldExtensionAri('planned-budget') },
+      { id: ACTUAL_COST, name: 'Actual cost', type: 'number', custom: forgeFieldExtensionAri('actual-cost') },
       { id: TEAM, name: 'Team', type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
     ],
     projects: [

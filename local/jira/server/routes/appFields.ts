@@ -51,9 +51,11 @@ function apply(context: JiraRequestContext, updates: { field: CustomFieldRow; is
     }
   }
   if (count > MAX_VALUES) throw badRequest(`At most ${MAX_VALUES} issue values can be updated in one request; this one has ${count}.`);
-  const resolved = updates.map((update) => ({ ...update, issues: issuesById(context, update.issueIds) }));
+  // Every issue is checked before anything is written: a 404 changes nothing.
+  for (const update of updates) issuesById(context, update.issueIds);
   context.db.transaction(() => {
-    for (const update of resolved) setAppFieldValue(context, update.issues, update.field, update.value, generateChangelog);
+    // Read again per update: an earlier update of the same issue (another field) is part of its row now.
+    for (const update of updates) setAppFieldValue(context, issuesById(context, update.issueIds), update.field, update.value, generateChangelog);
   })();
 }
 
