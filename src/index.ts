@@ -4,6 +4,7 @@
 export { handler as portfolioResolver } from './resolvers/portfolio';
 export { handler as projectResolver } from './resolvers/project';
 export { handler as statusReportResolver, adfExport as statusReportExport } from './resolvers/report';
+export { handler as settingsResolver } from './resolvers/settings';
 
 // Background: scheduled sync, the sync queue's consumer, product events
 export { scheduledSync, syncConsumer, productEvent } from './sync/handlers';
