@@ -5,6 +5,7 @@ export { handler as portfolioResolver } from './resolvers/portfolio';
 export { handler as projectResolver } from './resolvers/project';
 export { handler as issuePanelResolver } from './resolvers/panel';
 export { handler as statusReportResolver, adfExport as statusReportExport } from './resolvers/report';
+export { handler as settingsResolver } from './resolvers/settings';
 
 // Jira's calls for the app's fields (the Budget variance value on the issue view)
 export { budgetVarianceValue } from './resolvers/fields/budgetVariance';

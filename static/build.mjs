@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const SURFACES = ['portfolio', 'project', 'report', 'report-config', 'panel'];
+export const SURFACES = ['portfolio', 'project', 'report', 'report-config', 'panel', 'settings'];
 
 for (const surface of process.argv.slice(2).length ? process.argv.slice(2) : SURFACES) {
   const root = path.join(here, surface);

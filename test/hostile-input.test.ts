@@ -11,7 +11,7 @@ import { kvs, WhereConditions } from '@forge/kvs';
 import { ACTING_USER_COOKIE } from '../local/site/host';
 import { listUiModules, readManifest, type UiModule } from '../local/site/manifest';
 import type { LocalSite } from '../local/site/site';
-import type { Answer, IssuePanelView, PortfolioPage, ReportChoices, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
+import type { Answer, IssuePanelView, PortfolioPage, ReportChoices, SettingsExport, SettingsView, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
 import { CONFLUENCE_PAGE } from '../local/site/host';
 import { browsableProjectKeys, userByName } from './demo-fixture';
 import { actingAs, configureMacro, framesOf, pagePathOf } from './host-fixture';
@@ -225,7 +225,66 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       for (const project of choices.data.projects) expect(browsableProjectKeys(dataset, contractor)).toContain(project.key);
     },
   },
+  'settings/get': {
+    valid: () => ({}),
+    foreign: async () => {
+      // A project the contractor may not browse, with a budget the admin set: absent from what he reads and exports.
+      const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor).includes(key))!;
+      const current = await settingsAsAdmin();
+      const saved = await answerOf('pmo-settings', 'settings/save', { expectedVersion: current.version, document: { ...current.document, projects: { ...current.document.projects, [hidden]: { projectBudget: 123_456 } } } });
+      expect(saved).toMatchObject({ ok: true });
+      const seen = await answerOf<SettingsView>('pmo-settings-page', 'settings/get', {}, contractor);
+      const exported = await answerOf<SettingsExport>('pmo-settings-page', 'settings/export', {}, contractor);
+      if (!seen.ok || !exported.ok) throw new Error('settings unreadable');
+      expect(seen.data.editable).toBe(false);
+      expect(Object.keys(seen.data.document.projects)).not.toContain(hidden);
+      expect(exported.data.json).not.toContain(hidden);
+      expect(seen.data.projects.map((project) => project.key)).not.toContain(hidden);
+    },
+  },
+  'settings/save': {
+    valid: async () => {
+      const current = await settingsAsAdmin();
+      return { expectedVersion: current.version, document: current.document };
+    },
+    foreign: async () => {
+      const current = await settingsAsAdmin();
+      const answer = await answerOf('pmo-settings-page', 'settings/save', { expectedVersion: current.version, document: { ...current.document, currency: 'USD' } }, contractor);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect((await settingsAsAdmin()).version).toBe(current.version);
+    },
+  },
+  'settings/export': { valid: () => ({}) },
+  'settings/import': {
+    valid: async () => {
+      const current = await settingsAsAdmin();
+      return { expectedVersion: current.version, json: JSON.stringify(current.document) };
+    },
+    foreign: async () => {
+      const current = await settingsAsAdmin();
+      const answer = await answerOf('pmo-settings-page', 'settings/import', { expectedVersion: current.version, json: JSON.stringify({ ...current.document, currency: 'USD' }) }, contractor);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'audit/query': {
+    valid: () => ({}),
+    foreign: async () => {
+      expect(await answerOf('pmo-settings-page', 'audit/query', { accountId: admin }, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'audit/csv': {
+    valid: () => ({}),
+    foreign: async () => {
+      expect(await answerOf('pmo-settings-page', 'audit/csv', {}, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
 };
+
+async function settingsAsAdmin(): Promise<SettingsView> {
+  const answer = await answerOf<SettingsView>('pmo-settings', 'settings/get', {});
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.data;
+}
 
 /** A record of a second status report macro on the page, frozen by the admin through that macro's own frame. */
 async function otherMacrosRecord(): Promise<string> {

@@ -2,6 +2,7 @@
  * What the live report of `pmo report` answers (local/report/): read from Jira on the spot for any
  * as-of day. Not part of the deployed app's contract: its resolvers read snapshots only.
  */
+import type { SettingsDocumentInput } from '../../src/settings/schema';
 import type { StatusReport, PersonRef, PersonWorkload, PortfolioFilter, PortfolioMetrics, PortfolioProject, ProjectMetrics } from '../../src/shared/contract';
 
 export interface PortfolioOverview {
@@ -19,6 +20,8 @@ export interface PortfolioOverviewRequest {
    * overdue means due before it and not resolved by it. Today when absent.
    */
   asOf?: string;
+  /** A settings document to report under (`pmo report --settings FILE`); the stored settings when absent. */
+  settings?: SettingsDocumentInput;
 }
 
 /** Every metric of the projects a request covers, their portfolios and their people's workload. */

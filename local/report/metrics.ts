@@ -9,7 +9,10 @@ import { getFields, resolveMetricFields } from '../../src/jira/fields';
 import { searchAllProjects } from '../../src/jira/projects';
 import { getMyself } from '../../src/jira/users';
 import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../src/metrics';
-import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../src/metrics/settings';
+import { groupMemberIds } from '../../src/jira/groups';
+import type { PortfolioSettings, ProjectSettings } from '../../src/metrics/settings';
+import { settingsDocumentSchema } from '../../src/settings/schema';
+import { portfolioSettingsIn, projectSettingsIn, settingsInForce, type SettingsInForce } from '../../src/settings/store';
 import type { PortfolioMetricsReport, PortfolioOverviewRequest } from './contract';
 import { readProjects } from '../../src/sync/projectReader';
 import { portfolioRow } from '../../src/metrics/summary';
@@ -19,14 +22,26 @@ import { selectProjects } from './scope';
 /** Projects read at once: each is many paged requests. */
 const PROJECT_CONCURRENCY = 3;
 
-/** Until the PMO's settings page stores them, every project uses the documented defaults. */
-export function settingsFor(): ProjectSettings {
-  return DEFAULT_PROJECT_SETTINGS;
+/**
+ * The settings a report is computed under: the document given with the request (its rate groups'
+ * members read from Jira as the viewer), else the settings the site has stored.
+ */
+export async function reportSettings(client: JiraClient, request: PortfolioOverviewRequest): Promise<SettingsInForce> {
+  if (request.settings === undefined) return settingsInForce();
+  const document = settingsDocumentSchema.parse(request.settings);
+  const byGroup: Record<string, string[]> = {};
+  for (const { group } of document.rates.byGroup) byGroup[group] = await groupMemberIds(client, group);
+  return { version: 0, document, groupMembers: { byGroup, readAtMs: Date.now() } };
+}
+
+/** A project's engine settings under the report's settings. */
+export function settingsFor(settings: SettingsInForce, projectKey: string): ProjectSettings {
+  return projectSettingsIn(settings, projectKey);
 }
 
 /** What a live report reads: the viewer, the projects of the request they may browse, each one's data, and the instant. */
 export async function readScope(client: JiraClient, request: PortfolioOverviewRequest, now: Date) {
-  const [viewer, visibleProjects, fields] = await Promise.all([getMyself(client), searchAllProjects(client), getFields(client)]);
+  const [viewer, visibleProjects, fields, settings] = await Promise.all([getMyself(client), searchAllProjects(client), getFields(client), reportSettings(client, request)]);
   const projects = selectProjects(visibleProjects, request.filter ?? { scope: 'all' });
   const fieldIds = resolveMetricFields(fields);
   const asOfMs = request.asOf ? Date.parse(`${request.asOf}T23:59:59.999Z`) : now.getTime();
@@ -35,15 +50,16 @@ export async function readScope(client: JiraClient, request: PortfolioOverviewRe
     projects.map((project) => ({ key: project.key, name: project.name, portfolio: project.projectCategory?.name ?? null })),
     { fieldIds, worklogs: 'site-wide', concurrency: PROJECT_CONCURRENCY },
   );
-  return { viewer, projects, data, asOfMs };
+  return { viewer, projects, data, asOfMs, settings };
 }
 
 export async function readPortfolioMetrics(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioMetricsReport> {
-  const { viewer, projects, data, asOfMs } = await readScope(client, request, now);
+  const { viewer, projects, data, asOfMs, settings: inForce } = await readScope(client, request, now);
   const entries = data.map((project) => {
-    const settings = settingsFor();
+    const settings = settingsFor(inForce, project.key);
     return { project, metrics: computeProjectMetrics(project, settings, asOfMs, { forecast: true }), compliance: settings.compliance };
   });
+  const portfolioSettings: PortfolioSettings = portfolioSettingsIn(inForce);
 
   return {
     asOf: new Date(asOfMs).toISOString(),
@@ -53,6 +69,6 @@ export async function readPortfolioMetrics(client: JiraClient, request: Portfoli
     projects: entries.map((entry) => entry.metrics),
     portfolios: [...groupByPortfolio(entries, (entry) => entry.project.portfolio)].map(([name, members]) => portfolioMetrics(name, members)),
     total: portfolioMetrics(null, entries),
-    workload: workload(data, DEFAULT_PORTFOLIO_SETTINGS, asOfMs),
+    workload: workload(data, portfolioSettings, asOfMs),
   };
 }

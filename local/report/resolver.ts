@@ -11,6 +11,7 @@ import { jiraAsUser } from '../../src/jira/forge';
 import { answered } from '../../src/resolvers/envelope';
 import { filterSchema } from '../../src/resolvers/portfolio';
 import { surfaceResolver } from '../../src/resolvers/surface';
+import { settingsDocumentSchema } from '../../src/settings/schema';
 import type { Answer } from '../../src/shared/contract';
 import type { LiveReportResolvers, PortfolioOverviewRequest } from './contract';
 import type { LocalSite } from '../site/site';
@@ -26,6 +27,7 @@ const isoDay = z
 export const reportRequestSchema: z.ZodType<PortfolioOverviewRequest> = z.strictObject({
   filter: filterSchema.optional(),
   asOf: isoDay.optional(),
+  settings: settingsDocumentSchema.optional(),
 });
 
 export const liveReport = surfaceResolver<LiveReportResolvers>({

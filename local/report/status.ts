@@ -18,7 +18,7 @@ import type { PortfolioOverviewRequest } from './contract';
 import { readScope, settingsFor } from './metrics';
 
 export async function readStatusReport(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<StatusReport> {
-  const { projects, data, asOfMs } = await readScope(client, request, now);
+  const { projects, data, asOfMs, settings: inForce } = await readScope(client, request, now);
   const config = {
     ...DEFAULT_REPORT_CONFIG,
     scope: 'projects' as const,
@@ -28,7 +28,7 @@ export async function readStatusReport(client: JiraClient, request: PortfolioOve
   const names = await displayNames(client, [...new Set(data.flatMap((project) => [...projectPeople(project)]))]);
   const readAt = now.toISOString();
   const parts = data.map((project, index): ReportProjectPart => {
-    const settings = settingsFor();
+    const settings = settingsFor(inForce, project.key);
     const metrics = computeProjectMetrics(project, settings, asOfMs, { forecast: true });
     const figures = projectFigures(project, settings, asOfMs, [], names, metrics, config.activityDays);
     const weekAgoMs = asOfMs - WEEK_MS;
@@ -49,6 +49,6 @@ export async function readStatusReport(client: JiraClient, request: PortfolioOve
     mayBrowse: () => true,
     previous: null,
     record: null,
-    currency: null,
+    currency: inForce.document.currency,
   });
 }

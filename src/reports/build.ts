@@ -7,10 +7,10 @@
  */
 import type { JiraClient } from '../jira/client';
 import { displayNames } from '../jira/users';
-import { DEFAULT_PROJECT_SETTINGS } from '../metrics';
 import { dayOfInstant, isoDay } from '../metrics/model';
 import { projectFigures, projectPeople, TREND_WEEKS } from '../metrics/projectView';
 import type { ReportProjectPart, StatusReportConfig } from '../shared/contract';
+import { projectSettingsIn, settingsInForce } from '../settings/store';
 import { loadProjectData } from '../store/projectData';
 import { listSnapshots, readHistory, type ProjectSnapshot } from '../store/snapshots';
 import { WEEK_MS } from '../sync/lastWeek';
@@ -29,6 +29,8 @@ export function inScope(snapshots: readonly ProjectSnapshot[], config: StatusRep
 export interface BuiltParts {
   asOfDay: string;
   parts: ReportProjectPart[];
+  /** The site currency the figures are in (null until the PMO sets it). */
+  currency: string | null;
 }
 
 /**
@@ -37,8 +39,8 @@ export interface BuiltParts {
  */
 export async function buildParts(client: JiraClient, config: StatusReportConfig, asOfDay: string, nowMs: number): Promise<BuiltParts> {
   const today = isoDay(dayOfInstant(nowMs));
-  const snapshots = inScope(await listSnapshots(), config).filter((snapshot) => snapshot.metrics !== null && snapshot.status.computedAt !== null);
-  const settings = DEFAULT_PROJECT_SETTINGS;
+  const [all, inForce] = await Promise.all([listSnapshots(), settingsInForce()]);
+  const snapshots = inScope(all, config).filter((snapshot) => snapshot.metrics !== null && snapshot.status.computedAt !== null);
   const loaded = await Promise.all(
     snapshots.map(async (snapshot) => {
       const asOfMs = asOfDay >= today ? Date.parse(snapshot.status.computedAt!) : Date.parse(`${asOfDay}T00:00:00Z`) + MS_PER_DAY - 1;
@@ -50,12 +52,12 @@ export async function buildParts(client: JiraClient, config: StatusReportConfig,
   const names = people.size === 0 ? new Map<string, string>() : await displayNames(client, [...people]);
   const parts = loaded.flatMap(({ snapshot, asOfMs, data, history }): ReportProjectPart[] => {
     if (!data) return [];
-    const figures = projectFigures(data, settings, asOfMs, history, names, undefined, config.activityDays);
+    const figures = projectFigures(data, projectSettingsIn(inForce, snapshot.projectKey), asOfMs, history, names, undefined, config.activityDays);
     // A week before the report's day: the snapshot's when the report is of its instant.
     const lastWeek = asOfDay >= today ? (snapshot.lastWeek ?? null) : weekBeforeOf(history, asOfMs);
     return [{ project: snapshot.row, status: snapshot.status, lastWeek, ...figures, activity: figures.activity! }];
   });
-  return { asOfDay: asOfDay >= today ? today : asOfDay, parts };
+  return { asOfDay: asOfDay >= today ? today : asOfDay, parts, currency: inForce.document.currency };
 }
 
 function weekBeforeOf(history: readonly { day: number; figures: NonNullable<ReportProjectPart['lastWeek']>['figures'] }[], asOfMs: number): ReportProjectPart['lastWeek'] {

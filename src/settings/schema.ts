@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { projectKeySchema } from '../jira/projects';
+import type { SettingsDocumentJson } from '../shared/contract';
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, DEFAULT_THRESHOLDS } from '../metrics/settings';
 
 export const SETTINGS_FORMAT = 'pmo-settings';
@@ -29,14 +30,14 @@ const isCalendarDay = (day: string): boolean => {
 
 export const daySchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDay, 'must be a real calendar date');
 
 /** ISO 4217 codes the runtime can format money in (Intl knows every active code). */
 const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 export const currencySchema = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code such as EUR or USD')
+  .regex(/^[A-Z]{3}$/, { message: 'must be a three-letter ISO 4217 code such as EUR or USD', abort: true })
   .refine((code) => KNOWN_CURRENCIES.has(code), 'is not an ISO 4217 currency code');
 
 /** At most two decimals, as money is kept: 12.345 is refused rather than rounded silently. */
@@ -177,6 +178,11 @@ export const settingsDocumentSchema = z
 
 /** A settings document as stored and used (every default filled in). */
 export type SettingsDocument = z.output<typeof settingsDocumentSchema>;
+// The contract's document type and the schema's output are the same shape: the compiler checks both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const documentTypesAgree: Same<SettingsDocument, SettingsDocumentJson> = true;
+void documentTypesAgree;
+
 /** A settings document as written by hand or by the admin page (sections may be left out). */
 export type SettingsDocumentInput = z.input<typeof settingsDocumentSchema>;
 export type RatePeriodSetting = z.output<typeof ratePeriodSchema>;

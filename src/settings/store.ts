@@ -15,6 +15,9 @@ import { appendAudit } from '../store/audit';
 import { affectedProjects, settingsChanges, type SettingsChange } from './diff';
 import { defaultSettingsDocument, parseSettingsDocument, type SettingsDocument } from './schema';
 
+import type { PortfolioSettings, ProjectSettings } from '../metrics/settings';
+import { portfolioSettingsFor, projectSettingsFor } from './mapping';
+
 export { portfolioSettingsFor, projectSettingsFor, type ProjectSettingsExtras } from './mapping';
 
 const CURRENT_KEY = 'settings:current';
@@ -138,4 +141,29 @@ export async function getGroupMembers(): Promise<GroupMembers> {
 
 export async function setGroupMembers(members: GroupMembers): Promise<void> {
   await kvs.set(GROUP_MEMBERS_KEY, members);
+}
+
+/** The document and the group membership its rates need: everything the figures are computed under. */
+export interface SettingsInForce extends StoredSettings {
+  groupMembers: GroupMembers;
+}
+
+/** Two or three small reads: the sync's finish and the resolvers call it once per invocation. */
+export async function settingsInForce(): Promise<SettingsInForce> {
+  const [stored, groupMembers] = await Promise.all([getSettings(), getGroupMembers()]);
+  return { ...stored, groupMembers };
+}
+
+/** A project's engine settings under the settings in force. */
+export function projectSettingsIn(settings: SettingsInForce, projectKey: string): ProjectSettings {
+  return projectSettingsFor(settings.document, projectKey, { groupMembers: settings.groupMembers.byGroup });
+}
+
+export function portfolioSettingsIn(settings: SettingsInForce): PortfolioSettings {
+  return portfolioSettingsFor(settings.document);
+}
+
+/** One project's engine settings, read now. */
+export async function currentProjectSettings(projectKey: string): Promise<ProjectSettings> {
+  return projectSettingsIn(await settingsInForce(), projectKey);
 }

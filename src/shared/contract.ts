@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'NOT_AUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** Someone else saved first: the change was made against a value that has changed since it was read. */
+  'CONFLICT',
   'RATE_LIMITED',
   'JIRA_UNAVAILABLE',
   'JIRA_BAD_ANSWER',
@@ -159,7 +161,7 @@ export interface IssuePanelView {
 }
 
 /** Every function key the deployed app serves, across its surfaces. */
-export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers & StatusReportResolvers & IssuePanelResolvers;
+export type ResolverDefinitions = PortfolioPageResolvers & ProjectPageResolvers & StatusReportResolvers & IssuePanelResolvers & SettingsResolvers;
 
 export type ResolverKey = keyof ResolverDefinitions;
 export type PayloadOf<K extends ResolverKey> = ResolverDefinitions[K]['payload'];
@@ -737,4 +739,147 @@ export interface StatusReportResolvers {
   'report/view': { payload: StatusReportRequest; data: StatusReportView };
   'report/freeze': { payload: FreezeReportRequest; data: StatusReportView };
   'report/choices': { payload: Record<string, never>; data: ReportChoices };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: the PMO's settings document (format docs/settings.md), its admin page and the audit log.
+
+/** An hourly rate in effect from a day (YYYY-MM-DD) on, until the next entry of its list. */
+export interface RatePeriodSetting {
+  from: string;
+  hourlyRate: number;
+}
+
+export type CostSourceSetting = 'fields' | 'worklogs' | 'both';
+
+export interface BaselineSetting {
+  id: string;
+  name: string;
+  /** ISO 8601 instant. */
+  setAt: string;
+  setBy: string;
+  packages: { issueKey: string; plannedBudget: number | null; dueDay: string | null }[];
+}
+
+export interface ProjectSettingsSection {
+  costSource: CostSourceSetting;
+  /** BAC overriding the sum of the work packages' budgets; null: the sum. */
+  projectBudget: number | null;
+  defaultRates: RatePeriodSetting[];
+  baselines: BaselineSetting[];
+  chosenBaselineId: string | null;
+}
+
+export interface HealthThresholdsSetting {
+  red: { spiBelow: number; cpiBelow: number; overdueShareAbove: number };
+  amber: { spiBelow: number; cpiBelow: number; overdueShareAbove: number; complianceBelow: number };
+}
+
+/** The whole settings document as stored, exported and imported (every section present). */
+export interface SettingsDocumentJson {
+  format: 'pmo-settings';
+  formatVersion: 1;
+  currency: string | null;
+  rates: {
+    siteDefault: RatePeriodSetting[];
+    /** accountId -> dated rates. */
+    byPerson: Record<string, RatePeriodSetting[]>;
+    /** In order of precedence: a person in two rate groups is charged at the first. */
+    byGroup: { group: string; rates: RatePeriodSetting[] }[];
+  };
+  /** Project key -> its settings; projects not named get the defaults. */
+  projects: Record<string, ProjectSettingsSection>;
+  thresholds: HealthThresholdsSetting;
+  forecast: { historyWeeks: number };
+  capacity: { defaultHoursPerWeek: number; byPerson: Record<string, number>; workloadWeeks: number };
+  pmoEditorGroup: string | null;
+  /** The compliance rules' section, kept as given. */
+  compliance: Record<string, unknown>;
+}
+
+export interface SettingsView {
+  /** The version the document was read at: a save names it. */
+  version: number;
+  /** Projects the viewer may not browse are left out. */
+  document: SettingsDocumentJson;
+  /** Whether the viewer may change settings, and why (shown on a read-only page). */
+  editable: boolean;
+  reason: string;
+  /** The synced projects the viewer may browse, for the per-project section. */
+  projects: { key: string; name: string }[];
+  /** Names of the people the document and the projects mention. */
+  people: PersonRef[];
+}
+
+export interface SettingsSaveRequest {
+  expectedVersion: number;
+  /** The whole document; validated whole before anything is stored. */
+  document: unknown;
+}
+
+export interface SettingsImportRequest {
+  expectedVersion: number;
+  /** The exported JSON text. */
+  json: string;
+}
+
+export interface SettingsSaved {
+  /** The version now current (unchanged when the document was the same). */
+  version: number;
+  /** Paths changed, as the audit log names them; empty when nothing changed. */
+  changedPaths: string[];
+  /** Projects whose figures are being recomputed. */
+  recomputing: number;
+  view: SettingsView;
+}
+
+export interface SettingsExport {
+  fileName: string;
+  json: string;
+}
+
+export interface AuditFilter {
+  accountId?: string;
+  projectKey?: string;
+  /** UTC days (YYYY-MM-DD), both included. */
+  fromDay?: string;
+  toDay?: string;
+}
+
+export interface AuditQueryRequest extends AuditFilter {
+  cursor?: string;
+  limit?: number;
+}
+
+export interface AuditEntryView {
+  /** ISO 8601 instant. */
+  at: string;
+  person: PersonRef;
+  kind: 'settings' | 'budget';
+  projectKey: string | null;
+  issueKey: string | null;
+  path: string;
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+export interface AuditPageView {
+  /** Newest first; entries of projects the viewer may not browse are left out. */
+  entries: AuditEntryView[];
+  nextCursor: string | null;
+}
+
+export interface AuditCsv {
+  fileName: string;
+  csv: string;
+}
+
+/** The settings admin page (jira:adminPage with useAsConfig). */
+export interface SettingsResolvers {
+  'settings/get': { payload: Record<string, never>; data: SettingsView };
+  'settings/save': { payload: SettingsSaveRequest; data: SettingsSaved };
+  'settings/export': { payload: Record<string, never>; data: SettingsExport };
+  'settings/import': { payload: SettingsImportRequest; data: SettingsSaved };
+  'audit/query': { payload: AuditQueryRequest; data: AuditPageView };
+  'audit/csv': { payload: AuditFilter; data: AuditCsv };
 }

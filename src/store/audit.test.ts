@@ -2,7 +2,7 @@
 import { kvs, MetadataField } from '@forge/kvs';
 import { appManifest, startTestRuntime, type TestRuntime } from '../../local/runtime/test-helpers';
 import * as audit from './audit';
-import { AUDIT_ENTITY, appendAudit, auditCsv, queryAudit, type AuditEntry } from './audit';
+import { AUDIT_ENTITY, allAuditEntries, appendAudit, auditCsvText, queryAudit, type AuditEntry } from './audit';
 
 const PRIYA = 'acc-priya';
 const RILEY = 'acc-riley';
@@ -59,13 +59,15 @@ test('pages with a cursor until none is left', async () => {
 });
 
 test('exports the matching entries as CSV, values as JSON, people by name', async () => {
-  const csv = await auditCsv({ projectKey: 'APOLLO' }, (id) => (id === RILEY ? 'Riley Quinn' : 'Priya Patel'));
+  const apollo = await allAuditEntries({ projectKey: 'APOLLO' });
+  expect(apollo.truncated).toBe(false);
+  const csv = auditCsvText(apollo.entries, (id) => (id === RILEY ? 'Riley Quinn' : 'Priya Patel'));
   expect(csv.trim().split('\n')).toEqual([
     'when,person,kind,project,issue,what,old value,new value',
     '2026-06-03T09:00:00.000Z,Riley Quinn,budget,APOLLO,APOLLO-7,Planned budget,10,12.5',
     '2026-06-02T09:00:00.000Z,Priya Patel,settings,APOLLO,,projects.APOLLO.projectBudget,1000,2000',
   ]);
-  const lists = await auditCsv({ accountId: PRIYA, toDay: '2026-06-01' });
+  const lists = auditCsvText((await allAuditEntries({ accountId: PRIYA, toDay: '2026-06-01' })).entries);
   expect(lists.trim().split('\n')[1]).toBe('2026-06-01T09:00:00.000Z,acc-priya,settings,,,rates.siteDefault,,"[{""from"":""2026-01-01"",""hourlyRate"":50}]"');
 });
 

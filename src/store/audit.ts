@@ -138,25 +138,30 @@ export const AUDIT_CSV_COLUMNS = ['when', 'person', 'kind', 'project', 'issue', 
 
 const cell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
-/**
- * The entries a query matches, every page, as CSV (newest first). `displayName` names the people;
- * past AUDIT_CSV_MAX_ROWS the export stops and its last line says so.
- */
-export async function auditCsv(query: Omit<AuditQuery, 'cursor' | 'limit'>, displayName: (accountId: string) => string = (id) => id): Promise<string> {
-  const rows: string[][] = [];
+/** Every entry a query matches, newest first, up to AUDIT_CSV_MAX_ROWS (`truncated` says when there were more). */
+export async function allAuditEntries(query: Omit<AuditQuery, 'cursor' | 'limit'>): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+  const found: AuditEntry[] = [];
   let cursor: string | undefined;
-  let truncated = false;
   do {
     const page = await queryAudit({ ...query, limit: QUERY_LIMIT, ...(cursor ? { cursor } : {}) });
-    for (const entry of page.entries) {
-      if (rows.length >= AUDIT_CSV_MAX_ROWS) {
-        truncated = true;
-        break;
-      }
-      rows.push([new Date(entry.atMs).toISOString(), displayName(entry.actorAccountId), entry.kind, entry.projectKey ?? '', entry.issueKey ?? '', entry.path, cell(entry.oldValue), cell(entry.newValue)]);
-    }
+    found.push(...page.entries);
     cursor = page.nextCursor ?? undefined;
-  } while (cursor && !truncated);
+  } while (cursor && found.length < AUDIT_CSV_MAX_ROWS);
+  return { entries: found.slice(0, AUDIT_CSV_MAX_ROWS), truncated: found.length > AUDIT_CSV_MAX_ROWS || cursor !== undefined };
+}
+
+/** Entries as CSV, one row each, values as JSON; `displayName` names the people; a last line says when the export stopped. */
+export function auditCsvText(entries: readonly AuditEntry[], displayName: (accountId: string) => string = (id) => id, truncated = false): string {
+  const rows = entries.map((entry) => [
+    new Date(entry.atMs).toISOString(),
+    displayName(entry.actorAccountId),
+    entry.kind,
+    entry.projectKey ?? '',
+    entry.issueKey ?? '',
+    entry.path,
+    cell(entry.oldValue),
+    cell(entry.newValue),
+  ]);
   if (truncated) rows.push([`(stopped after ${AUDIT_CSV_MAX_ROWS.toLocaleString('en-US')} entries: narrow the filters for the rest)`, '', '', '', '', '', '', '']);
   return stringify(rows, { header: true, columns: [...AUDIT_CSV_COLUMNS] });
 }

@@ -12,6 +12,7 @@ const TEXT: Record<ErrorCode, ErrorText> = {
   NOT_AUTHENTICATED: { title: 'You are not signed in', advice: 'Sign in to Jira and reload the page.' },
   FORBIDDEN: { title: 'You do not have access', advice: 'Ask a Jira administrator or the PMO for access.' },
   NOT_FOUND: { title: 'Not found', advice: 'It may have been removed, or you may not have permission to browse it.' },
+  CONFLICT: { title: 'Someone else saved first', advice: 'Reload to see the current values, then make your change again.' },
   RATE_LIMITED: { title: 'Jira is busy', advice: 'Jira is limiting requests right now. Wait a minute and try again.' },
   JIRA_UNAVAILABLE: { title: 'Jira could not be reached', advice: 'Try again in a moment. If it keeps failing, check Jira’s status.' },
   JIRA_BAD_ANSWER: { title: 'Jira answered unexpectedly', advice: 'Try again; if it persists, tell the PMO Portfolio team.' },

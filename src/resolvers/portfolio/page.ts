@@ -6,14 +6,14 @@
 import type { JiraClient } from '../../jira/client';
 import { browsableProjectIds } from '../../jira/permissions';
 import { groupByPortfolio, portfolioMetrics } from '../../metrics/portfolio';
-import { DEFAULT_PROJECT_SETTINGS } from '../../metrics/settings';
+import { getSettings } from '../../settings/store';
 import type { PersonRef, PortfolioFilter, PortfolioNarrowing, PortfolioPage, PortfolioPageRequest, SyncProgress } from '../../shared/contract';
 import { listSnapshots, type ProjectSnapshot } from '../../store/snapshots';
 import { getLatestRound, quietProjects, type LatestRound } from '../../store/syncRounds';
 import { ResolverFailure } from '../envelope';
 
 export async function readPortfolioPage(client: JiraClient, request: PortfolioPageRequest, accountId: string): Promise<PortfolioPage> {
-  const [snapshots, latest] = await Promise.all([listSnapshots(), getLatestRound()]);
+  const [snapshots, latest, settings] = await Promise.all([listSnapshots(), getLatestRound(), getSettings()]);
   // Snapshots are written by the app, which sees every project: the viewer's own permissions decide,
   // in one check over the snapshots' projects and the latest round's (some may have no snapshot yet).
   const candidates = [...snapshots.map((snapshot) => snapshot.projectId), ...(latest?.projectIds ?? [])];
@@ -24,7 +24,8 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
   );
   const visible = request.narrow ? selected.filter(matches(request.narrow)) : selected;
 
-  const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: DEFAULT_PROJECT_SETTINGS.compliance }] : []));
+  // Compliance scores come from the rule engine's section of the settings; none run yet.
+  const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: null }] : []));
   return {
     viewer: { accountId },
     rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null })),
@@ -32,8 +33,7 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
     total: portfolioMetrics(null, computed),
     sync: latest ? await latestProgress(latest, snapshots, browsable) : null,
     siteHasSynced: latest !== null || snapshots.length > 0,
-    // The settings store (with the PMO's currency) comes next; until then money has no unit.
-    currency: null,
+    currency: settings.document.currency,
     choices: choicesOf(selected),
     unnarrowedCount: selected.length,
   };

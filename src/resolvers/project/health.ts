@@ -7,11 +7,12 @@
 import type { JiraClient } from '../../jira/client';
 import { browsableProjectIds } from '../../jira/permissions';
 import { displayNames } from '../../jira/users';
-import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS } from '../../metrics';
 import { notAvailable, ratio } from '../../metrics/figure';
 import { dayOfInstant } from '../../metrics/model';
+import type { PortfolioSettings } from '../../metrics/settings';
 import { projectFigures, projectPeople, TREND_WEEKS, UNNAMED } from '../../metrics/projectView';
 import type { ProjectHealthView, WorkloadRow } from '../../shared/contract';
+import { portfolioSettingsIn, projectSettingsIn, settingsInForce } from '../../settings/store';
 import { loadProjectData } from '../../store/projectData';
 import { listSnapshots, readHistory, type ProjectSnapshot } from '../../store/snapshots';
 import { WEEK_MS } from '../../sync/lastWeek';
@@ -19,26 +20,27 @@ import { ResolverFailure } from '../envelope';
 
 
 export async function readProjectHealth(client: JiraClient, projectKey: string): Promise<ProjectHealthView> {
-  const snapshots = await listSnapshots();
+  const [snapshots, inForce] = await Promise.all([listSnapshots(), settingsInForce()]);
+  const portfolioSettings = portfolioSettingsIn(inForce);
   const snapshot = snapshots.find((candidate) => candidate.projectKey === projectKey);
   // As the viewer, for this project and every one whose workload is added up.
   const browsable = snapshots.length === 0 ? new Set<string>() : await browsableProjectIds(client, snapshots.map((candidate) => candidate.projectId));
   // Missing, hidden or never synced: one answer, so a key reveals nothing.
   if (!snapshot || !browsable.has(snapshot.projectId)) throw new ResolverFailure('NOT_FOUND', `No synced project with key ${projectKey} that you may browse.`);
 
-  const empty = { project: snapshot.row, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null, currency: null, workloadWeeks: DEFAULT_PORTFOLIO_SETTINGS.workloadWeeks };
+  const empty = { project: snapshot.row, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null, currency: inForce.document.currency, workloadWeeks: portfolioSettings.workloadWeeks };
   const computedAt = snapshot.status.computedAt === null ? null : Date.parse(snapshot.status.computedAt);
   const data = computedAt === null ? null : await loadProjectData(projectKey);
   if (computedAt === null || data === null) return { ...empty, metrics: null, trend: [], milestones: [], activity: null, workload: [], items: {} };
 
-  const settings = DEFAULT_PROJECT_SETTINGS;
+  const settings = projectSettingsIn(inForce, projectKey);
   const history = await readHistory(projectKey, dayOfInstant(computedAt - TREND_WEEKS * WEEK_MS));
   const visible = snapshots.filter((candidate) => browsable.has(candidate.projectId));
   const people = projectPeople(data);
   // As the viewer: the names Jira shows them (the project lead's comes with the project).
   const names = people.size === 0 ? new Map<string, string>() : await displayNames(client, [...people]);
 
-  return { ...empty, ...projectFigures(data, settings, computedAt, history, names), workload: workloadRows(visible, people, names) };
+  return { ...empty, ...projectFigures(data, settings, computedAt, history, names), workload: workloadRows(visible, people, names, portfolioSettings) };
 }
 
 
@@ -50,8 +52,7 @@ function workloadOf(snapshots: readonly ProjectSnapshot[]): { accountId: string;
   return snapshots.flatMap((snapshot) => (snapshot.workload ?? []).map((entry) => ({ ...entry, projectKey: snapshot.projectKey })));
 }
 
-function workloadRows(snapshots: readonly ProjectSnapshot[], people: ReadonlySet<string>, names: ReadonlyMap<string, string>): WorkloadRow[] {
-  const settings = DEFAULT_PORTFOLIO_SETTINGS;
+function workloadRows(snapshots: readonly ProjectSnapshot[], people: ReadonlySet<string>, names: ReadonlyMap<string, string>, settings: PortfolioSettings): WorkloadRow[] {
   const byPerson = new Map<string, { hours: number; projects: string[] }>();
   for (const entry of workloadOf(snapshots)) {
     if (!people.has(entry.accountId)) continue;

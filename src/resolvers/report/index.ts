@@ -102,7 +102,7 @@ export async function readReport(client: JiraClient, context: unknown, request: 
       mayBrowse: await browseCheck(client, built.parts),
       previous: previous ? { asOfDay: previous.asOfDay, parts: previous.parts } : null,
       record: null,
-      currency: null,
+      currency: built.currency,
     });
     return { configured: true, report, reason: null, records };
   }
@@ -139,7 +139,7 @@ export async function freezeReport(client: JiraClient, context: unknown, request
   const mayBrowse = await browseCheck(client, built.parts);
   if (!built.parts.some((part) => mayBrowse(part.project.id))) throw new ResolverFailure('FORBIDDEN', 'You may not browse any project of this report, so you cannot freeze it.');
   const recordId = randomUUID();
-  await saveRecord(macro.localId, recordId, { asOfDay: built.asOfDay, generatedAtMs: nowMs, config: macro.config, parts: built.parts, currency: null }, accountId, nowMs);
+  await saveRecord(macro.localId, recordId, { asOfDay: built.asOfDay, generatedAtMs: nowMs, config: macro.config, parts: built.parts, currency: built.currency }, accountId, nowMs);
   return readReport(client, context, { recordId }, nowMs);
 }
 

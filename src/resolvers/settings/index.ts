@@ -1,0 +1,44 @@
+/**
+ * Resolver of the settings admin page (jira:adminPage, the app's configuration page): the PMO's
+ * settings and the audit log. Every write is checked on the server (src/resolvers/settings/settings.ts).
+ */
+import { z } from 'zod';
+import { jiraAsUser } from '../../jira/forge';
+import { projectKeySchema } from '../../jira/projects';
+import { accountIdSchema, daySchema } from '../../settings/schema';
+import type { AuditFilter, AuditQueryRequest, SettingsImportRequest, SettingsResolvers, SettingsSaveRequest } from '../../shared/contract';
+import { answered } from '../envelope';
+import { surfaceResolver } from '../surface';
+import { exportAuditCsv, exportSettings, importSettingsAs, readAudit, readSettingsView, saveSettingsAs } from './settings';
+
+const nothing: z.ZodType<Record<string, never>> = z.strictObject({});
+const expectedVersion = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** The document itself is validated whole by the settings schema, which names each wrong path. */
+const saveSchema: z.ZodType<SettingsSaveRequest> = z.strictObject({ expectedVersion, document: z.unknown() });
+const importSchema: z.ZodType<SettingsImportRequest> = z.strictObject({ expectedVersion, json: z.string().max(190_000, 'the file is larger than settings can hold') });
+
+const filterShape = {
+  accountId: accountIdSchema.optional(),
+  projectKey: projectKeySchema.optional(),
+  fromDay: daySchema.optional(),
+  toDay: daySchema.optional(),
+};
+const inOrder = (filter: AuditFilter) => filter.fromDay === undefined || filter.toDay === undefined || filter.fromDay <= filter.toDay;
+const auditFilterSchema: z.ZodType<AuditFilter> = z.strictObject(filterShape).refine(inOrder, { message: 'fromDay must not be after toDay', path: ['toDay'] });
+const auditQuerySchema: z.ZodType<AuditQueryRequest> = z
+  .strictObject({ ...filterShape, cursor: z.string().min(1).max(2000).optional(), limit: z.number().int().min(1).max(100).optional() })
+  .refine(inOrder, { message: 'fromDay must not be after toDay', path: ['toDay'] });
+
+const deps = () => ({ user: jiraAsUser() });
+
+export const settingsPage = surfaceResolver<SettingsResolvers>({
+  'settings/get': answered(nothing, (_payload, caller) => readSettingsView(deps(), caller.accountId)),
+  'settings/save': answered(saveSchema, (payload, caller) => saveSettingsAs(deps(), caller.accountId, payload, Date.now())),
+  'settings/export': answered(nothing, () => exportSettings(deps())),
+  'settings/import': answered(importSchema, (payload, caller) => importSettingsAs(deps(), caller.accountId, payload, Date.now())),
+  'audit/query': answered(auditQuerySchema, (payload, caller) => readAudit(deps(), caller.accountId, payload)),
+  'audit/csv': answered(auditFilterSchema, (payload, caller) => exportAuditCsv(deps(), caller.accountId, payload, Date.now())),
+});
+
+export const handler = settingsPage.handler;
