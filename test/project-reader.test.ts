@@ -94,6 +94,7 @@ function expectedItem(issue: DatasetIssue): WorkItem {
       .map((other) => other.key)
       .sort(),
     fixVersionIds: issue.fixVersionIds,
+    hasDescription: issue.description !== null && issue.description.trim() !== '',
     statusChanges,
     dueDateChanges,
   };

@@ -10,6 +10,8 @@ import { searchAllProjects } from '../../src/jira/projects';
 import { getMyself } from '../../src/jira/users';
 import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../src/metrics';
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../../src/metrics/settings';
+import { DEFAULT_COMPLIANCE_SETTINGS, withComplianceRules } from '../../src/compliance/settings';
+import type { ProjectData } from '../../src/metrics/model';
 import type { PortfolioMetricsReport, PortfolioOverviewRequest } from './contract';
 import { readProjects } from '../../src/sync/projectReader';
 import { portfolioRow } from '../../src/metrics/summary';
@@ -20,8 +22,9 @@ import { selectProjects } from './scope';
 const PROJECT_CONCURRENCY = 3;
 
 /** Until the PMO's settings page stores them, every project uses the documented defaults. */
-export function settingsFor(): ProjectSettings {
-  return DEFAULT_PROJECT_SETTINGS;
+/** The project's settings: the defaults with the compliance rules in force for it. */
+export function settingsFor(project: Pick<ProjectData, 'key' | 'portfolio'>): ProjectSettings {
+  return withComplianceRules(DEFAULT_PROJECT_SETTINGS, DEFAULT_COMPLIANCE_SETTINGS, project.key, project.portfolio);
 }
 
 /** What a live report reads: the viewer, the projects of the request they may browse, each one's data, and the instant. */
@@ -41,8 +44,8 @@ export async function readScope(client: JiraClient, request: PortfolioOverviewRe
 export async function readPortfolioMetrics(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioMetricsReport> {
   const { viewer, projects, data, asOfMs } = await readScope(client, request, now);
   const entries = data.map((project) => {
-    const settings = settingsFor();
-    return { project, metrics: computeProjectMetrics(project, settings, asOfMs, { forecast: true }), compliance: settings.compliance };
+    const metrics = computeProjectMetrics(project, settingsFor(project), asOfMs, { forecast: true });
+    return { project, metrics, compliance: metrics.compliance?.score.value ?? null };
   });
 
   return {

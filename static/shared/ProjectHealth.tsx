@@ -156,6 +156,7 @@ function headlineOf(metrics: ProjectMetrics): HeadlineFigures {
     overdueCount: metrics.schedule.overdueCount,
     wip: metrics.flow.wip,
     forecastP85: metrics.schedule.forecast?.p85 ?? null,
+    compliance: metrics.compliance?.score.value ?? null,
   };
 }
 

@@ -6,7 +6,6 @@
 import type { JiraClient } from '../../jira/client';
 import { browsableProjectIds } from '../../jira/permissions';
 import { groupByPortfolio, portfolioMetrics } from '../../metrics/portfolio';
-import { DEFAULT_PROJECT_SETTINGS } from '../../metrics/settings';
 import type { PersonRef, PortfolioFilter, PortfolioNarrowing, PortfolioPage, PortfolioPageRequest, SyncProgress } from '../../shared/contract';
 import { listSnapshots, type ProjectSnapshot } from '../../store/snapshots';
 import { getLatestRound, quietProjects, type LatestRound } from '../../store/syncRounds';
@@ -24,7 +23,7 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
   );
   const visible = request.narrow ? selected.filter(matches(request.narrow)) : selected;
 
-  const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: DEFAULT_PROJECT_SETTINGS.compliance }] : []));
+  const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: snapshot.metrics.compliance?.score.value ?? null }] : []));
   return {
     viewer: { accountId },
     rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null })),
@@ -92,6 +91,10 @@ function matches(narrow: PortfolioNarrowing): (snapshot: ProjectSnapshot) => boo
     if (narrow.health && !narrow.health.includes(snapshot.metrics ? snapshot.metrics.health.rag : 'not synced')) return false;
     if (narrow.leads && !narrow.leads.includes(row.lead?.accountId ?? '')) return false;
     if (text !== '' && !row.key.toLowerCase().includes(text) && !row.name.toLowerCase().includes(text)) return false;
+    if (narrow.complianceBelow !== undefined) {
+      const score = snapshot.metrics?.compliance?.score.value ?? null;
+      if (score === null || score >= narrow.complianceBelow) return false;
+    }
     return true;
   };
 }
