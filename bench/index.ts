@@ -79,7 +79,7 @@ function computeEverything(projects: ProjectData[], settings: ProjectSettings, a
     metrics.push(computeProjectMetrics(project, settings, asOfMs, { forecast: false }));
     peak.sample();
   }
-  const entries = projects.map((project, index) => ({ portfolio: project.portfolio, metrics: metrics[index], compliance: settings.compliance }));
+  const entries = projects.map((project, index) => ({ portfolio: project.portfolio, metrics: metrics[index], compliance: metrics[index].compliance?.score.value ?? null }));
   for (const [name, group] of groupByPortfolio(entries, (entry) => entry.portfolio)) {
     portfolioMetrics(name, group);
   }

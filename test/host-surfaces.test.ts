@@ -110,7 +110,7 @@ test('the manifest reader finds every UI module type with its entry points and r
   const read = readManifest(other);
   expect(listUiModules(read, other)).toEqual([
     { moduleType: 'jira:issuePanel', moduleKey: 'kit', title: 'panel.title', placement: 'issue', entryPoints: {}, resolverFunctionKey: null },
-    { moduleType: 'jira:customField', moduleKey: 'score', title: 'Score', placement: 'issue', entryPoints: {}, resolverFunctionKey: null, fieldType: 'number' },
+    { moduleType: 'jira:customField', moduleKey: 'score', title: 'Score', placement: 'issue', entryPoints: {}, resolverFunctionKey: null, fieldType: 'number', readOnly: true },
   ]);
   expect(read.permissions.content).toEqual({ scripts: ['unsafe-eval'] });
 });

@@ -4,7 +4,8 @@
  * history (or are reconstructed, and say so), workload adds up only projects the viewer may browse, and a
  * project the viewer may not browse answers exactly as one that does not exist.
  */
-import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS, dayOfInstant } from '../src/metrics';
+import { defaultSettingsFor } from '../local/report/metrics';
+import { computeProjectMetrics, dayOfInstant } from '../src/metrics';
 import { headlineFigures } from '../src/metrics/summary';
 import type { Answer, ProjectHealthView } from '../src/shared/contract';
 import { loadProjectData } from '../src/store/projectData';
@@ -36,7 +37,7 @@ test("its figures are the engine's on the synced data at the snapshot's instant,
     const stored = (await asApp(site, () => loadProjectData(key)))!;
     const snapshot = (await snapshotsOf(site)).get(key)!;
     const at = Date.parse(snapshot.status.computedAt!);
-    expect(health.metrics).toEqual(computeProjectMetrics(stored, DEFAULT_PROJECT_SETTINGS, at, { forecast: true }));
+    expect(health.metrics).toEqual(computeProjectMetrics(stored, defaultSettingsFor(stored), at, { forecast: true }));
     expect(health.project).toEqual(snapshot.row);
     expect(health.metrics!.health).toEqual(snapshot.metrics!.health);
     // Every item it lists is named, with its summary as stored.
@@ -70,7 +71,7 @@ test('the trend is reconstructed before the history begins, and uses the history
   const at = Date.parse(snapshot.status.computedAt!);
   const stored = (await asApp(site, () => loadProjectData('ORION')))!;
   const weekAgo = dayOfInstant(at - 7 * 86_400_000);
-  const figures = { ...headlineFigures(computeProjectMetrics(stored, DEFAULT_PROJECT_SETTINGS, at - 7 * 86_400_000)), spi: 0.5 };
+  const figures = { ...headlineFigures(computeProjectMetrics(stored, defaultSettingsFor(stored), at - 7 * 86_400_000)), spi: 0.5 };
   await asApp(site, () => recordHistory({ projectKey: 'ORION', day: weekAgo, figures }));
   // As a settings change would: the figures recomputed from stored data, without reading Jira.
   await asApp(site, () => recomputeProjects(['ORION'], 'a test', { push: pushToSyncQueue, nowMs: Date.now() }));

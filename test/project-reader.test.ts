@@ -94,6 +94,7 @@ function expectedItem(issue: DatasetIssue): WorkItem {
       .map((other) => other.key)
       .sort(),
     fixVersionIds: issue.fixVersionIds,
+    hasDescription: issue.description !== null && issue.description.trim() !== '',
     statusChanges,
     dueDateChanges,
   };
@@ -139,6 +140,7 @@ test('the metric fields are found on the site by name and by the Forge extension
     flagged: FIELD.flagged,
     plannedBudget: FIELD.plannedBudget,
     actualCost: FIELD.actualCost,
+    budgetVariance: FIELD.budgetVariance,
   });
 });
 

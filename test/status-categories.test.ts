@@ -31,6 +31,7 @@ function issue(projectKey: string, n: number, path: [typeof TO_DO, string][]): D
     projectKey,
     issueTypeId: story.id,
     summary: `Item ${n}`,
+    description: null,
     statusId: last.id,
     priorityId: demo.priorities[0].id,
     reporterAccountId: lead,

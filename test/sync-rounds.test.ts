@@ -9,7 +9,8 @@ import { FIELD } from '../local/jira/seed/catalog';
 import type { LocalSite } from '../local/site/site';
 import { JiraClient } from '../src/jira/client';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../src/jira/fields';
-import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics';
+import { defaultSettingsFor } from '../local/report/metrics';
+import { computeProjectMetrics } from '../src/metrics';
 import type { ProjectData } from '../src/metrics/model';
 import { summarizeMetrics } from '../src/metrics/summary';
 import type { Answer, PortfolioPage, SyncProgress } from '../src/shared/contract';
@@ -47,7 +48,7 @@ describe('a round through the queue', () => {
       expect(snapshot.status.stale).toBeNull();
       const computedAt = Date.parse(snapshot.status.computedAt!);
       // The summary is the engine's answer on the stored data at the snapshot's instant.
-      expect(snapshot.metrics).toEqual(summarizeMetrics(computeProjectMetrics(data, DEFAULT_PROJECT_SETTINGS, computedAt, { forecast: true })));
+      expect(snapshot.metrics).toEqual(summarizeMetrics(computeProjectMetrics(data, defaultSettingsFor(data), computedAt, { forecast: true })));
       expect(snapshot.row.issueCounts.total).toBe(data.items.length);
       const history = await asApp(site, () => readHistory(key, 0));
       expect(history).toHaveLength(1);

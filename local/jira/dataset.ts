@@ -171,6 +171,8 @@ export const issueSchema = z.strictObject({
   timeestimate: z.number().int().nonnegative().nullable().default(null),
   /** Custom field id -> value in Jira's REST shape (number, string, ISO date, [{value}] ...). */
   customFields: z.record(z.string().regex(/^customfield_[0-9]+$/), z.unknown()).default({}),
+  /** Plain text (Jira answers it as one ADF paragraph); null: no description. */
+  description: z.string().max(32_768).nullable().default(null),
   links: z.array(issueLinkSchema).default([]),
   changelog: z.array(changelogSchema).default([]),
   worklogs: z.array(worklogSchema).default([]),

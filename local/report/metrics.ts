@@ -11,8 +11,9 @@ import { getMyself } from '../../src/jira/users';
 import { computeProjectMetrics, groupByPortfolio, portfolioMetrics, workload } from '../../src/metrics';
 import { groupMemberIds } from '../../src/jira/groups';
 import type { PortfolioSettings, ProjectSettings } from '../../src/metrics/settings';
-import { settingsDocumentSchema } from '../../src/settings/schema';
-import { portfolioSettingsIn, projectSettingsIn, settingsInForce, type SettingsInForce } from '../../src/settings/store';
+import { defaultSettingsDocument, settingsDocumentSchema } from '../../src/settings/schema';
+import { portfolioSettingsIn, projectSettingsFor, projectSettingsIn, settingsInForce, type SettingsInForce } from '../../src/settings/store';
+import type { ProjectData } from '../../src/metrics/model';
 import type { PortfolioMetricsReport, PortfolioOverviewRequest } from './contract';
 import { readProjects } from '../../src/sync/projectReader';
 import { portfolioRow } from '../../src/metrics/summary';
@@ -35,8 +36,13 @@ export async function reportSettings(client: JiraClient, request: PortfolioOverv
 }
 
 /** A project's engine settings under the report's settings. */
-export function settingsFor(settings: SettingsInForce, projectKey: string): ProjectSettings {
-  return projectSettingsIn(settings, projectKey);
+export function settingsFor(settings: SettingsInForce, projectKey: string, portfolio: string | null): ProjectSettings {
+  return projectSettingsIn(settings, projectKey, portfolio);
+}
+
+/** A project's engine settings under the product's default settings document (no PMO settings saved). */
+export function defaultSettingsFor(project: Pick<ProjectData, 'key' | 'portfolio'>): ProjectSettings {
+  return projectSettingsFor(defaultSettingsDocument(), project.key, { groupMembers: {}, portfolio: project.portfolio });
 }
 
 /** What a live report reads: the viewer, the projects of the request they may browse, each one's data, and the instant. */
@@ -56,8 +62,8 @@ export async function readScope(client: JiraClient, request: PortfolioOverviewRe
 export async function readPortfolioMetrics(client: JiraClient, request: PortfolioOverviewRequest, now: Date): Promise<PortfolioMetricsReport> {
   const { viewer, projects, data, asOfMs, settings: inForce } = await readScope(client, request, now);
   const entries = data.map((project) => {
-    const settings = settingsFor(inForce, project.key);
-    return { project, metrics: computeProjectMetrics(project, settings, asOfMs, { forecast: true }), compliance: settings.compliance };
+    const metrics = computeProjectMetrics(project, settingsFor(inForce, project.key, project.portfolio), asOfMs, { forecast: true });
+    return { project, metrics, compliance: metrics.compliance?.score.value ?? null };
   });
   const portfolioSettings: PortfolioSettings = portfolioSettingsIn(inForce);
 

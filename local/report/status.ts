@@ -28,7 +28,7 @@ export async function readStatusReport(client: JiraClient, request: PortfolioOve
   const names = await displayNames(client, [...new Set(data.flatMap((project) => [...projectPeople(project)]))]);
   const readAt = now.toISOString();
   const parts = data.map((project, index): ReportProjectPart => {
-    const settings = settingsFor(inForce, project.key);
+    const settings = settingsFor(inForce, project.key, project.portfolio);
     const metrics = computeProjectMetrics(project, settings, asOfMs, { forecast: true });
     const figures = projectFigures(project, settings, asOfMs, [], names, metrics, config.activityDays);
     const weekAgoMs = asOfMs - WEEK_MS;

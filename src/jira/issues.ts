@@ -37,6 +37,8 @@ export type JiraIssueLink = z.output<typeof issueLinkSchema>;
  */
 export const metricIssueFieldsSchema = z.looseObject({
   summary: orNull(z.string()).transform((value) => value ?? ''),
+  /** An ADF document (null when empty); only whether it holds any text is kept. */
+  description: z.unknown().optional(),
   issuetype: z.object({
     id: z.string().optional(),
     name: z.string(),

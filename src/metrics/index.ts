@@ -3,6 +3,7 @@
  * docs/metrics.md out. Pure: no I/O, no clock; "now" is always the asOfMs the caller passes.
  */
 import type { ProjectMetrics } from '../shared/contract';
+import { evaluateCompliance } from '../compliance/evaluate';
 import { budgetVariances } from './budget';
 import { dataProblems } from './dataProblems';
 import { earnedValue } from './earnedValue';
@@ -26,6 +27,7 @@ export function computeProjectMetrics(project: ProjectData, settings: ProjectSet
   const earned = earnedValue(project, settings, asOfMs);
   const forecast = options.forecast === true ? forecastFinish(project, settings, asOfMs) : null;
   const scheduled = schedule(project, settings, asOfMs, forecast);
+  const compliance = settings.complianceRules === null ? null : evaluateCompliance(project, settings.complianceRules, asOfMs, settings.timeZone);
   return {
     projectKey: project.key,
     asOf: new Date(asOfMs).toISOString(),
@@ -36,7 +38,8 @@ export function computeProjectMetrics(project: ProjectData, settings: ProjectSet
     flow: flow(project, settings, asOfMs),
     quality: quality(project, settings, asOfMs),
     risk: risk(project, settings, asOfMs),
-    health: health({ spi: earned.spi, cpi: earned.cpi, overdueShare: scheduled.overdueShare, compliance: settings.compliance }, settings, asOfMs),
+    compliance,
+    health: health({ spi: earned.spi, cpi: earned.cpi, overdueShare: scheduled.overdueShare, compliance: compliance?.score.value ?? null }, settings, asOfMs),
     dataProblems: dataProblems(project),
   };
 }

@@ -61,6 +61,8 @@ export interface WorkItem {
   /** Keys of the items that block this one (Jira "is blocked by" links). */
   blockedByKeys: string[];
   fixVersionIds: string[];
+  /** Whether the item has a description (the sync keeps only this, not the text); absent when synced before it was read. */
+  hasDescription?: boolean;
   /** Status category moves, oldest first. */
   statusChanges: StatusChange[];
   /** Due date changes, oldest first. */

@@ -57,6 +57,7 @@ function project(key: string, given: Given = {}): PortfolioProject {
     },
     quality: { openBugs: 0, bugsCreatedLast30Days: 0, reopenings: 0 },
     risk: { flagged: [], blocked: [], overdueHighPriority: [], unassignedInProgress: [] },
+    compliance: null,
     health: { rag: given.rag ?? 'green', computedRag: given.rag ?? 'green', criteria: [], override: null },
   };
   return { metrics, compliance: given.compliance ?? null };

@@ -52,7 +52,17 @@ export
  * week computed from the synced data as of that day, marked reconstructed, back to TREND_WEEKS.
  */
 function trendOf(data: ProjectData, settings: ProjectSettings, computedAt: number, history: readonly HistoryDay[]): TrendPoint[] {
-  const stored: TrendPoint[] = history.map(({ day, figures }) => ({ day: isoDay(day), reconstructed: false, rag: figures.rag, pv: figures.pv, ev: figures.ev, ac: figures.ac, spi: figures.spi, cpi: figures.cpi }));
+  const stored: TrendPoint[] = history.map(({ day, figures }) => ({
+    day: isoDay(day),
+    reconstructed: false,
+    rag: figures.rag,
+    pv: figures.pv,
+    ev: figures.ev,
+    ac: figures.ac,
+    spi: figures.spi,
+    cpi: figures.cpi,
+    compliance: figures.compliance,
+  }));
   const firstStoredDay = history.length > 0 ? history[0].day : dayOfInstant(computedAt) + 1;
   const reconstructed: TrendPoint[] = [];
   for (let weeks = TREND_WEEKS; weeks >= 1; weeks -= 1) {
@@ -60,7 +70,17 @@ function trendOf(data: ProjectData, settings: ProjectSettings, computedAt: numbe
     if (dayOfInstant(atMs) >= firstStoredDay || atMs < data.createdMs) continue;
     const past = computeProjectMetrics(data, settings, atMs);
     const { earnedValue: ev } = past;
-    reconstructed.push({ day: isoDay(dayOfInstant(atMs)), reconstructed: true, rag: past.health.rag, pv: ev.pv.value, ev: ev.ev.value, ac: ev.ac.value, spi: ev.spi.value, cpi: ev.cpi.value });
+    reconstructed.push({
+      day: isoDay(dayOfInstant(atMs)),
+      reconstructed: true,
+      rag: past.health.rag,
+      pv: ev.pv.value,
+      ev: ev.ev.value,
+      ac: ev.ac.value,
+      spi: ev.spi.value,
+      cpi: ev.cpi.value,
+      compliance: past.compliance?.score.value ?? null,
+    });
   }
   return [...reconstructed, ...stored];
 }

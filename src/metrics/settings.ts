@@ -2,6 +2,7 @@
  * The PMO's settings that the metrics depend on, with the defaults the product ships. Settings are
  * validated where they are stored; the engine trusts what it is given.
  */
+import type { EffectiveRule } from '../compliance/settings';
 import type { DayNumber } from './model';
 
 /** What an item weighs for progress: the first of these that is set, else 1. */
@@ -69,8 +70,8 @@ export interface ProjectSettings {
   forecast: ForecastSettings;
   thresholds: HealthThresholds;
   healthOverride: HealthOverride | null;
-  /** Share of the project's items that pass the compliance rules (0..1), from the rule engine; null when no rules run. */
-  compliance: number | null;
+  /** The compliance rules in force for the project (src/compliance effectiveRules); null when no rules run. */
+  complianceRules: readonly EffectiveRule[] | null;
   /** IANA zone of the site: "today" and day boundaries are in this zone. */
   timeZone: string;
 }
@@ -101,7 +102,7 @@ export const DEFAULT_PROJECT_SETTINGS: ProjectSettings = {
   forecast: { historyWeeks: 12, trials: 10_000, seed: 1 },
   thresholds: DEFAULT_THRESHOLDS,
   healthOverride: null,
-  compliance: null,
+  complianceRules: null,
   timeZone: 'UTC',
 };
 

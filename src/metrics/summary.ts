@@ -3,12 +3,12 @@
  * overdue, last update) and a summary of its metrics of the same size for any project (lists of keys
  * become counts). Pure, like the rest of the engine.
  */
-import type { ForecastFinish, HeadlineFigures, IssueCounts, PersonRef, PortfolioProject, PortfolioRef, ProjectMetrics, ProjectMetricsSummary } from '../shared/contract';
+import type { ComplianceMetrics, ComplianceSummary, ForecastFinish, HeadlineFigures, IssueCounts, PersonRef, PortfolioProject, PortfolioRef, ProjectMetrics, ProjectMetricsSummary } from '../shared/contract';
 import { existedAt, statusCategoryAt } from './asOf';
 import type { ProjectData, WorkItem } from './model';
 
 export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary {
-  const { progress, earnedValue, schedule, flow, quality, risk, health } = metrics;
+  const { progress, earnedValue, schedule, flow, quality, risk, health, compliance } = metrics;
   const { workPackages: _packages, unscheduledPackages: _unscheduled, dataProblems, ...earned } = earnedValue;
   const { agingWip, ...flowFigures } = flow;
   return {
@@ -32,9 +32,14 @@ export function summarizeMetrics(metrics: ProjectMetrics): ProjectMetricsSummary
       overdueHighPriority: risk.overdueHighPriority.length,
       unassignedInProgress: risk.unassignedInProgress.length,
     },
+    compliance: compliance === null ? null : summarizeCompliance(compliance),
     health,
     dataProblems: metrics.dataProblems ?? [],
   };
+}
+
+export function summarizeCompliance({ violations, ...figures }: ComplianceMetrics): ComplianceSummary {
+  return { ...figures, violationCount: violations.length };
 }
 
 function withoutOutcomes({ outcomes: _outcomes, beyondTrials: _beyond, ...dates }: ForecastFinish): Omit<ForecastFinish, 'outcomes' | 'beyondTrials'> {
@@ -112,5 +117,6 @@ export function headlineFigures(metrics: ProjectMetrics): HeadlineFigures {
     overdueCount: metrics.schedule.overdueCount,
     wip: metrics.flow.wip,
     forecastP85: metrics.schedule.forecast?.p85 ?? null,
+    compliance: metrics.compliance?.score.value ?? null,
   };
 }

@@ -52,7 +52,7 @@ export async function buildParts(client: JiraClient, config: StatusReportConfig,
   const names = people.size === 0 ? new Map<string, string>() : await displayNames(client, [...people]);
   const parts = loaded.flatMap(({ snapshot, asOfMs, data, history }): ReportProjectPart[] => {
     if (!data) return [];
-    const figures = projectFigures(data, projectSettingsIn(inForce, snapshot.projectKey), asOfMs, history, names, undefined, config.activityDays);
+    const figures = projectFigures(data, projectSettingsIn(inForce, snapshot.projectKey, snapshot.row.portfolio?.name ?? null), asOfMs, history, names, undefined, config.activityDays);
     // A week before the report's day: the snapshot's when the report is of its instant.
     const lastWeek = asOfDay >= today ? (snapshot.lastWeek ?? null) : weekBeforeOf(history, asOfMs);
     return [{ project: snapshot.row, status: snapshot.status, lastWeek, ...figures, activity: figures.activity! }];

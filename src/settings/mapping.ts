@@ -4,6 +4,7 @@
  */
 import { DEFAULT_PROJECT_SETTINGS, type CostRates, type PortfolioSettings, type ProjectSettings, type RatePeriod } from '../metrics/settings';
 import { dayNumber, type DayNumber } from '../metrics/model';
+import { DEFAULT_COMPLIANCE_SETTINGS, effectiveRules, parseComplianceSettings, type ComplianceSettings } from '../compliance/settings';
 import { defaultProjectSection, type RatePeriodSetting, type SettingsDocument } from './schema';
 
 export interface ProjectSettingsExtras {
@@ -11,8 +12,8 @@ export interface ProjectSettingsExtras {
   groupMembers: Readonly<Record<string, readonly string[]>>;
   /** The site's time zone (days of worklogs and "today"); UTC when not given. */
   timeZone?: string;
-  /** Share of items passing the compliance rules, from the rule engine; null when no rules run. */
-  compliance?: number | null;
+  /** The project's portfolio (its Jira category): portfolio overrides of the compliance rules apply. */
+  portfolio?: string | null;
 }
 
 const toPeriods = (periods: readonly RatePeriodSetting[]): RatePeriod[] => periods.map((period) => ({ fromDay: dayNumber(period.from), hourlyRate: period.hourlyRate }));
@@ -43,6 +44,11 @@ function chosenBaselineDay(document: SettingsDocument, projectKey: string): DayN
   return chosen ? dayNumber(chosen.setAt.slice(0, 10)) : null;
 }
 
+/** The document's compliance section; an empty section (never saved) is the product's default rules. */
+export function complianceSettingsOf(document: SettingsDocument): ComplianceSettings {
+  return Object.keys(document.compliance).length === 0 ? DEFAULT_COMPLIANCE_SETTINGS : parseComplianceSettings(document.compliance);
+}
+
 /** Everything the engine needs for one project under the document. */
 export function projectSettingsFor(document: SettingsDocument, projectKey: string, extras: ProjectSettingsExtras): ProjectSettings {
   const project = Object.hasOwn(document.projects, projectKey) ? document.projects[projectKey] : defaultProjectSection();
@@ -54,7 +60,7 @@ export function projectSettingsFor(document: SettingsDocument, projectKey: strin
     rates: costRatesFor(document, projectKey, extras.groupMembers),
     forecast: { ...DEFAULT_PROJECT_SETTINGS.forecast, historyWeeks: document.forecast.historyWeeks },
     thresholds: document.thresholds,
-    compliance: extras.compliance ?? null,
+    complianceRules: effectiveRules(complianceSettingsOf(document), projectKey, extras.portfolio ?? null),
     timeZone: extras.timeZone ?? DEFAULT_PROJECT_SETTINGS.timeZone,
   };
 }

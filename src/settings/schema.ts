@@ -5,6 +5,7 @@
  * path of the value that is wrong, e.g. `rates.byPerson.5f8a….1.hourlyRate: must be at least 0`.
  */
 import { z } from 'zod';
+import { complianceSettingsSchema } from '../compliance/settings';
 import { projectKeySchema } from '../jira/projects';
 import type { SettingsDocumentJson } from '../shared/contract';
 import { DEFAULT_PORTFOLIO_SETTINGS, DEFAULT_PROJECT_SETTINGS, DEFAULT_THRESHOLDS } from '../metrics/settings';
@@ -166,7 +167,14 @@ export const settingsDocumentSchema = z
     /** Members of this Jira group (and Jira administrators) may change money and settings; null: administrators only. */
     pmoEditorGroup: groupNameSchema.nullable().default(null),
     /** The compliance rules' section: kept as given, validated by the rule engine. */
-    compliance: z.record(z.string(), z.unknown()).default({}),
+    compliance: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .superRefine((section, context) => {
+        if (Object.keys(section).length === 0) return;
+        const parsed = complianceSettingsSchema.safeParse(section);
+        if (!parsed.success) for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }),
   })
   .superRefine((document, context) => {
     const groups = new Set<string>();

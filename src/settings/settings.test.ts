@@ -118,8 +118,8 @@ describe('dated rates through the settings', () => {
   it('gives a project budget as BAC, and the thresholds, forecast weeks and capacity the PMO set', () => {
     const thresholds = { red: { spiBelow: 0.7, cpiBelow: 0.7, overdueShareAbove: 0.3 }, amber: { spiBelow: 0.9, cpiBelow: 0.9, overdueShareAbove: 0.15, complianceBelow: 0.7 } };
     const document = documentOf({ projects: { PX: { projectBudget: 50_000 } }, thresholds, forecast: { historyWeeks: 8 }, capacity: { defaultHoursPerWeek: 32, byPerson: { [ANN]: 20 }, workloadWeeks: 6 } });
-    const settings = projectSettingsFor(document, 'PX', { groupMembers: {}, timeZone: 'Europe/Berlin', compliance: 0.9 });
-    expect(settings).toMatchObject({ projectBudget: 50_000, thresholds, forecast: { historyWeeks: 8 }, timeZone: 'Europe/Berlin', compliance: 0.9 });
+    const settings = projectSettingsFor(document, 'PX', { groupMembers: {}, timeZone: 'Europe/Berlin' });
+    expect(settings).toMatchObject({ projectBudget: 50_000, thresholds, forecast: { historyWeeks: 8 }, timeZone: 'Europe/Berlin' });
     const metrics = computeProjectMetrics(project([workItem('P-1', { plannedBudget: 1000, dueDay: 20600 })]), settings, at('2026-04-01'));
     expect(metrics.earnedValue.bac).toEqual({ value: 50_000 });
     expect(portfolioSettingsFor(document)).toEqual({ capacityHoursPerWeek: { [ANN]: 20 }, defaultCapacityHoursPerWeek: 32, workloadWeeks: 6 });

@@ -155,8 +155,8 @@ export async function settingsInForce(): Promise<SettingsInForce> {
 }
 
 /** A project's engine settings under the settings in force. */
-export function projectSettingsIn(settings: SettingsInForce, projectKey: string): ProjectSettings {
-  return projectSettingsFor(settings.document, projectKey, { groupMembers: settings.groupMembers.byGroup });
+export function projectSettingsIn(settings: SettingsInForce, projectKey: string, portfolio: string | null): ProjectSettings {
+  return projectSettingsFor(settings.document, projectKey, { groupMembers: settings.groupMembers.byGroup, portfolio });
 }
 
 export function portfolioSettingsIn(settings: SettingsInForce): PortfolioSettings {
@@ -164,6 +164,6 @@ export function portfolioSettingsIn(settings: SettingsInForce): PortfolioSetting
 }
 
 /** One project's engine settings, read now. */
-export async function currentProjectSettings(projectKey: string): Promise<ProjectSettings> {
-  return projectSettingsIn(await settingsInForce(), projectKey);
+export async function currentProjectSettings(projectKey: string, portfolio: string | null): Promise<ProjectSettings> {
+  return projectSettingsIn(await settingsInForce(), projectKey, portfolio);
 }

@@ -365,6 +365,8 @@ export interface ProjectMetrics {
   flow: FlowMetrics;
   quality: QualityMetrics;
   risk: RiskMetrics;
+  /** The PMO's rules on the project's items; null when no rules run. */
+  compliance: ComplianceMetrics | null;
   health: HealthMetrics;
   /** Problems in the project's Jira data the figures worked around (a status Jira no longer knows), outside budgets; the engine always sets it. */
   dataProblems?: string[];
@@ -433,6 +435,47 @@ export interface PortfolioMetrics {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Process compliance: the PMO's rules checked on every item (src/compliance, docs/compliance.md).
+
+export type ComplianceSeverity = 'low' | 'medium' | 'high';
+
+/** One item breaking one rule, with what is wrong and how to fix it. */
+export interface ComplianceViolation {
+  ruleId: string;
+  key: string;
+  summary: string;
+  severity: ComplianceSeverity;
+  /** What is wrong, about this item: "is in progress without an assignee". */
+  problem: string;
+}
+
+/** One rule's checks in one project. */
+export interface ComplianceRuleResult {
+  ruleId: string;
+  title: string;
+  whyItMatters: string;
+  howToFix: string;
+  severity: ComplianceSeverity;
+  enforcedAtGate: boolean;
+  /** Items the rule applies to, and those passing it. */
+  applicable: number;
+  passed: number;
+}
+
+export interface ComplianceMetrics {
+  /** Passed / applicable item-rule checks, each weighted by its rule's severity, 0..1. */
+  score: Figure;
+  applicableChecks: number;
+  passedChecks: number;
+  byRule: ComplianceRuleResult[];
+  /** Every violation, by rule then key. */
+  violations: ComplianceViolation[];
+}
+
+/** What the snapshot keeps of compliance: the same size for any project (violations become counts). */
+export type ComplianceSummary = Omit<ComplianceMetrics, 'violations'> & { violationCount: number };
+
+// ---------------------------------------------------------------------------------------------
 // Snapshots and sync: what the background jobs keep (docs/sync.md) and the page reads.
 
 /** The part of a project's metrics the portfolio page shows: small and of the same size for any project. */
@@ -450,6 +493,8 @@ export interface ProjectMetricsSummary {
   flow: Omit<FlowMetrics, 'agingWip'> & { agingWipCount: number };
   quality: QualityMetrics;
   risk: { flagged: number; blocked: number; overdueHighPriority: number; unassignedInProgress: number };
+  /** Absent on snapshots written before compliance was kept; null when no rules run. */
+  compliance?: ComplianceSummary | null;
   health: HealthMetrics;
   /** The project's data problems outside budgets (ProjectMetrics.dataProblems). */
   dataProblems?: string[];
@@ -490,6 +535,8 @@ export interface PortfolioNarrowing {
   leads?: string[];
   /** In the project's key or name, any case. */
   text?: string;
+  /** Projects whose compliance score is below this share (0..1); projects without a score are left out. */
+  complianceBelow?: number;
 }
 
 export interface PortfolioPage {
@@ -529,6 +576,8 @@ export interface HeadlineFigures {
   wip: number;
   /** The forecast's P85 finish day; null without a forecast. */
   forecastP85: string | null;
+  /** The compliance score, 0..1; null when no rules run or none applies. */
+  compliance: number | null;
 }
 
 /**
@@ -586,6 +635,8 @@ export interface TrendPoint {
   ac: number | null;
   spi: number | null;
   cpi: number | null;
+  /** The compliance score, 0..1; null when no rules run. */
+  compliance: number | null;
 }
 
 export interface MilestoneForecast extends Milestone {
@@ -618,6 +669,15 @@ export interface ProjectHealthView {
   items: Record<string, ItemRef>;
   /** The site currency (ISO 4217) once the PMO has set it; until then money is shown without a unit. */
   currency: string | null;
+  /** Violations that appeared and went away since a week before the figures; null until the first sync or without rules. */
+  complianceChanges: ComplianceChanges | null;
+}
+
+export interface ComplianceChanges {
+  /** The day compared with (a week before the figures). */
+  since: string;
+  newlyBroken: ComplianceViolation[];
+  newlyFixed: ComplianceViolation[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,10 +49,13 @@ export interface HistoryPoint {
   figures: HeadlineFigures;
 }
 
-/** A point as stored: points written before criteria, EAC and the forecast were kept lack them. */
+/** A point as stored: points written before criteria, EAC, the forecast and compliance were kept lack them. */
 function complete(point: HistoryPoint): HistoryPoint {
   const figures: Partial<HeadlineFigures> = point.figures;
-  return { ...point, figures: { ...point.figures, criteria: figures.criteria ?? [], eac: figures.eac ?? null, forecastP85: figures.forecastP85 ?? null } };
+  return {
+    ...point,
+    figures: { ...point.figures, criteria: figures.criteria ?? [], eac: figures.eac ?? null, forecastP85: figures.forecastP85 ?? null, compliance: figures.compliance ?? null },
+  };
 }
 
 const snapshots = () => kvs.entity<ProjectSnapshot>(SNAPSHOT_ENTITY);

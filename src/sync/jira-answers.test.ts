@@ -52,6 +52,7 @@ describe('resolveMetricFields', () => {
       flagged: 'customfield_10021',
       plannedBudget: 'customfield_10400',
       actualCost: 'customfield_10401',
+      budgetVariance: 'customfield_10402',
     });
   });
 
@@ -62,6 +63,7 @@ describe('resolveMetricFields', () => {
       flagged: null,
       plannedBudget: null,
       actualCost: null,
+      budgetVariance: null,
     });
   });
 

@@ -84,6 +84,7 @@ describe('normalizeIssue', () => {
     const item = normalizeIssue(
       issue({
         summary: 'Pay by card',
+        description: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Card payments at checkout.' }] }] },
         status: IN_REVIEW,
         priority: { self: 'https://x', id: '2', name: 'High', iconUrl: 'https://x' },
         parent: linked('APP-1'),
@@ -128,9 +129,17 @@ describe('normalizeIssue', () => {
       flagged: true,
       blockedByKeys: [],
       fixVersionIds: ['10010'],
+      hasDescription: true,
       statusChanges: [],
       dueDateChanges: [],
     });
+  });
+
+  test('keeps only whether the description holds any text', () => {
+    const blank = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: '  ' }] }, { type: 'rule' }] };
+    expect(normalizeIssue(issue({ description: null }), FIELD_IDS).hasDescription).toBe(false);
+    expect(normalizeIssue(issue({ description: blank }), FIELD_IDS).hasDescription).toBe(false);
+    expect(normalizeIssue(issue({ description: 'plain text from an older API' }), FIELD_IDS).hasDescription).toBe(true);
   });
 
   test('fields Jira leaves out or answers null read as null, empty or false', () => {

@@ -28,6 +28,8 @@ import {
 /** The system fields the metrics read; search asks for exactly these plus the resolved custom fields. */
 export const METRIC_SYSTEM_FIELDS = [
   'summary',
+  // Only whether it is there is kept (the story rule); Jira has no lighter field that says so.
+  'description',
   'issuetype',
   'status',
   'priority',
@@ -249,6 +251,7 @@ export function normalizeIssue(
       flagged: Array.isArray(flagged) && flagged.length > 0,
       blockedByKeys: blockedByKeysFrom(fields.issuelinks),
       fixVersionIds: fields.fixVersions.map((version) => version.id),
+      hasDescription: hasText(fields.description),
       statusChanges: statusChangesFrom(histories, categoryOf),
       dueDateChanges: dueDateChangesFrom(histories),
       ...(unknownStatusIds.length > 0 ? { unknownStatusIds } : {}),
@@ -278,4 +281,13 @@ export function normalizeVersion(version: JiraVersion): Version {
     releaseDay: jiraDay(version.releaseDate),
     released: version.released,
   };
+}
+
+/** Whether a description (an ADF document, or text from an older API) holds any non-blank text. */
+export function hasText(value: unknown): boolean {
+  if (typeof value === 'string') return value.trim() !== '';
+  if (value === null || typeof value !== 'object') return false;
+  const node = value as { text?: unknown; content?: unknown };
+  if (typeof node.text === 'string' && node.text.trim() !== '') return true;
+  return Array.isArray(node.content) && node.content.some(hasText);
 }

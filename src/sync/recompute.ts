@@ -3,6 +3,7 @@
  * figures are written. Used by the finish of a round or a refresh, and by the recompute job, which
  * reads no Jira at all (a settings change, a new day for a project nothing else touched).
  */
+import { readComplianceSettings, withComplianceRules } from '../compliance/settings';
 import { computeProjectMetrics, DEFAULT_PORTFOLIO_SETTINGS, workload } from '../metrics';
 import { dayOfInstant, type ProjectData } from '../metrics/model';
 import type { ProjectSettings } from '../metrics/settings';
@@ -24,8 +25,9 @@ export interface SnapshotWrite {
 
 /** Computes the figures of `data` (stored at `dataRevision`) as of now and writes the snapshot and today's point. */
 export async function writeSnapshot(project: ProjectIdentity, data: ProjectData, dataRevision: number, write: SnapshotWrite): Promise<ProjectMetrics> {
-  const metrics = computeProjectMetrics(data, write.settings, write.nowMs, { forecast: true });
-  const [sync, lastWeek] = await Promise.all([getSyncState(project.key), lastWeekOf(data, write.settings, write.nowMs)]);
+  const settings = withComplianceRules(write.settings, await readComplianceSettings(), project.key, project.portfolio?.name ?? null);
+  const metrics = computeProjectMetrics(data, settings, write.nowMs, { forecast: true });
+  const [sync, lastWeek] = await Promise.all([getSyncState(project.key), lastWeekOf(data, settings, write.nowMs)]);
   await setSnapshot({
     projectKey: project.key,
     projectId: project.id,

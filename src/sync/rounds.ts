@@ -196,7 +196,7 @@ export async function runSyncEvent(event: SyncEvent, context: JobContext): Promi
     case 'refresh':
       return runRefresh(event.projectKey, context);
     case 'recompute':
-      await recomputeProject(event.projectKey, { nowMs: context.nowMs, settings: await currentProjectSettings(event.projectKey) });
+      await recomputeProject(event.projectKey, { nowMs: context.nowMs, settings: await currentProjectSettings(event.projectKey, (await getSnapshot(event.projectKey))?.portfolio || null) });
       await clearRecompute(event.projectKey, context.nowMs);
       return 'done';
   }
@@ -333,7 +333,7 @@ async function finish(roundId: string, project: ProjectIdentity, stepErrors: rea
     return;
   }
   try {
-    const result = await finishProject(context.client, project, { roundId, nowMs: context.nowMs, settings: await currentProjectSettings(project.key), recomputeBecause });
+    const result = await finishProject(context.client, project, { roundId, nowMs: context.nowMs, settings: await currentProjectSettings(project.key, project.portfolio?.name ?? null), recomputeBecause });
     await markDone(roundId, project.key, { atMs: context.nowMs, failure: null });
     // Its inbox held nothing new: done, snapshot untouched.
     if (result.metrics === null) await markQuiet(roundId, project.key, [project.key]);
@@ -366,7 +366,7 @@ async function runRefresh(projectKey: string, context: JobContext): Promise<'don
       await context.push([refreshJob(projectKey, 0)]);
       return 'continued';
     }
-    await finishProject(context.client, project, { roundId: null, nowMs: context.nowMs, settings: await currentProjectSettings(project.key), keepStale: true });
+    await finishProject(context.client, project, { roundId: null, nowMs: context.nowMs, settings: await currentProjectSettings(project.key, project.portfolio?.name ?? null), keepStale: true });
   } catch (error) {
     console.warn(`pmo-sync: refreshing ${projectKey} after an edit failed; the next round reads it: ${failureInPmoWords(error)}`);
   }

@@ -10,7 +10,7 @@ import Lozenge from '@atlaskit/lozenge';
 import Spinner from '@atlaskit/spinner';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
 import { token } from '@atlaskit/tokens';
-import type { BudgetVariance, HeadlineFigures, ItemRef, LastWeek, MilestoneForecast, MilestoneStatus, ProjectHealthView, ProjectMetrics, WorkloadRow } from '@pmo/contract';
+import type { BudgetVariance, ComplianceViolation, HeadlineFigures, ItemRef, LastWeek, MilestoneForecast, MilestoneStatus, ProjectHealthView, ProjectMetrics, WorkloadRow } from '@pmo/contract';
 import { ForecastHistogram, ThroughputChart, TrendChart } from './charts';
 import type { DefinedFigure } from './definitions';
 import { formatAgo, formatChange, formatDateTime, formatDay, formatNumber, type FigureKind } from './format';
@@ -156,6 +156,7 @@ function headlineOf(metrics: ProjectMetrics): HeadlineFigures {
     overdueCount: metrics.schedule.overdueCount,
     wip: metrics.flow.wip,
     forecastP85: metrics.schedule.forecast?.p85 ?? null,
+    compliance: metrics.compliance?.score.value ?? null,
   };
 }
 
@@ -313,6 +314,92 @@ function Risks({ view, metrics }: { view: ProjectHealthView; metrics: ProjectMet
   );
 }
 
+/** A violation: the item (opens it in Jira), what is wrong with it. */
+function ViolationLine({ violation }: { violation: ComplianceViolation }) {
+  return (
+    <Inline space="space.075" alignBlock="center" shouldWrap>
+      <Button appearance="subtle" spacing="compact" onClick={() => void router.open({ target: 'issue', issueKey: violation.key })} testId={`violation-${violation.ruleId}-${violation.key}`}>
+        {violation.key}
+      </Button>
+      <Text>{violation.summary}</Text>
+      <Text color="color.text.subtle">{violation.problem}</Text>
+    </Inline>
+  );
+}
+
+const VIOLATIONS_PER_RULE = 50;
+
+function Compliance({ view, metrics }: { view: ProjectHealthView; metrics: ProjectMetrics }) {
+  const { compliance } = metrics;
+  if (compliance === null) {
+    return (
+      <Section title="Process compliance" testId="compliance">
+        <Text color="color.text.subtle">No compliance rules run for this project.</Text>
+      </Section>
+    );
+  }
+  const changes = view.complianceChanges;
+  return (
+    <Section title="Process compliance" testId="compliance">
+      <Text testId="compliance-score">
+        <Defined figure="compliance">Score</Defined>: <FigureValue figure={compliance.score} kind="percent" /> ({formatNumber(compliance.passedChecks, 'count')} of{' '}
+        {formatNumber(compliance.applicableChecks, 'count')} checks passed)
+      </Text>
+      <TrendChart title="Compliance over time" testId="trend-compliance" points={view.trend} kind="percent" series={[{ key: 'compliance', label: 'Compliance', color: token('color.chart.green.bold') }]} />
+      {changes ? (
+        <Stack space="space.050" testId="compliance-changes">
+          <Text weight="medium">
+            Since {formatDay(changes.since)}: {formatNumber(changes.newlyBroken.length, 'count')} newly broken, {formatNumber(changes.newlyFixed.length, 'count')} newly fixed
+          </Text>
+          <Stack space="space.025" testId="compliance-newly-broken">
+            {changes.newlyBroken.slice(0, VIOLATIONS_PER_RULE).map((violation) => (
+              <ViolationLine key={`${violation.ruleId}-${violation.key}`} violation={violation} />
+            ))}
+          </Stack>
+          <Stack space="space.025" testId="compliance-newly-fixed">
+            {changes.newlyFixed.slice(0, VIOLATIONS_PER_RULE).map((violation) => (
+              <Inline key={`${violation.ruleId}-${violation.key}`} space="space.075">
+                <Lozenge appearance="success">fixed</Lozenge>
+                <ViolationLine violation={violation} />
+              </Inline>
+            ))}
+          </Stack>
+        </Stack>
+      ) : null}
+      {compliance.byRule.map((rule) => {
+        const violations = compliance.violations.filter((violation) => violation.ruleId === rule.ruleId);
+        return (
+          <Stack key={rule.ruleId} space="space.050" testId={`compliance-rule-${rule.ruleId}`}>
+            <Inline space="space.075" alignBlock="center" shouldWrap>
+              <Text weight="medium">{rule.title}</Text>
+              <Lozenge appearance={rule.severity === 'high' ? 'removed' : rule.severity === 'medium' ? 'moved' : 'default'}>{rule.severity}</Lozenge>
+              {rule.enforcedAtGate ? <Lozenge appearance="inprogress">enforced on transitions</Lozenge> : null}
+              <Text color="color.text.subtle">
+                {formatNumber(rule.passed, 'count')} of {formatNumber(rule.applicable, 'count')} pass
+              </Text>
+            </Inline>
+            {violations.length > 0 ? (
+              <>
+                <Text size="small" color="color.text.subtle">
+                  How to fix: {rule.howToFix}
+                </Text>
+                <ul style={{ margin: 0, paddingLeft: token('space.200') }}>
+                  {violations.slice(0, VIOLATIONS_PER_RULE).map((violation) => (
+                    <li key={violation.key}>
+                      <ViolationLine violation={violation} />
+                    </li>
+                  ))}
+                  {violations.length > VIOLATIONS_PER_RULE ? <li>…and {formatNumber(violations.length - VIOLATIONS_PER_RULE, 'count')} more</li> : null}
+                </ul>
+              </>
+            ) : null}
+          </Stack>
+        );
+      })}
+    </Section>
+  );
+}
+
 function Budget({ view, metrics }: { view: ProjectHealthView; metrics: ProjectMetrics }) {
   const { currency } = view;
   // Over budget first, the most over first; then the rest by key.
@@ -444,6 +531,7 @@ export function ProjectHealthContent({ view }: { view: ProjectHealthView }) {
           <EarnedValue view={view} metrics={metrics} />
           <Forecast view={view} metrics={metrics} />
           <Risks view={view} metrics={metrics} />
+          <Compliance view={view} metrics={metrics} />
           <Budget view={view} metrics={metrics} />
           <Flow metrics={metrics} />
           <Workload view={view} />

@@ -24,6 +24,7 @@ export const DEFINITIONS = {
   forecastP85: 'Monte Carlo finish forecast: 85% of 10,000 trials, replaying the team’s recent weekly throughput, finish by this day.',
   target: 'The date the forecast is compared with: the latest release date of the project’s versions, else its latest due date.',
   overdue: 'Unresolved issues whose due date is before today.',
+  compliance: 'Process compliance: the passed share of the checks of the PMO’s rules on the project’s items, each weighted by its rule’s severity.',
   milestonesAtRisk: 'Versions not released whose release date has passed, or whose forecast P85 is after it.',
   lastWeek: 'The change since the same moment a week ago (from the daily history; reconstructed from Jira’s histories before it began).',
   lastUpdated: 'When an issue of the project last changed in Jira.',

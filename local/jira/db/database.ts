@@ -93,8 +93,8 @@ export function importDataset(db: JiraDatabase, dataset: Dataset): ImportSummary
     issue: db.prepare(
       `INSERT INTO issues (id, key, project_id, issue_number, issue_type_id, summary, status_id, priority_id,
          reporter_account_id, assignee_account_id, parent_id, created, created_ms, updated, updated_ms,
-         resolutiondate, resolved_ms, duedate, labels, timeoriginalestimate, timeestimate, custom_fields)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         resolutiondate, resolved_ms, duedate, labels, timeoriginalestimate, timeestimate, custom_fields, description)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     fixVersion: db.prepare('INSERT OR IGNORE INTO issue_fix_versions (issue_id, version_id) VALUES (?, ?)'),
     link: db.prepare('INSERT INTO issue_links (id, type, inward_issue_id, outward_issue_id) VALUES (?, ?, ?, ?)'),
@@ -216,6 +216,7 @@ export function importDataset(db: JiraDatabase, dataset: Dataset): ImportSummary
         issue.timeoriginalestimate,
         issue.timeestimate,
         JSON.stringify(issue.customFields),
+        issue.description,
       );
       for (const versionId of issue.fixVersionIds) {
         if (!versionIds.has(versionId)) throw new Error(`Issue ${issue.key} names fix version ${versionId}, which the dataset does not define`);

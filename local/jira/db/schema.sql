@@ -127,7 +127,9 @@ CREATE TABLE IF NOT EXISTS issues (
   timeoriginalestimate INTEGER,
   timeestimate INTEGER,
   -- JSON object: custom field id -> value in Jira's REST shape.
-  custom_fields TEXT NOT NULL DEFAULT '{}'
+  custom_fields TEXT NOT NULL DEFAULT '{}',
+  -- Plain text; answered as an ADF paragraph (null: no description).
+  description TEXT
 );
 CREATE INDEX IF NOT EXISTS issues_project ON issues(project_id, issue_number);
 CREATE INDEX IF NOT EXISTS issues_status ON issues(status_id);

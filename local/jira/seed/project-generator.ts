@@ -18,7 +18,7 @@ import {
   type StatusRef,
 } from './catalog';
 import type { HealthProfile } from './profiles';
-import type { Random } from './random';
+import { deriveSeed, Random } from './random';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -776,6 +776,12 @@ class ProjectSimulation {
     this.context.openIssuesByCategory.set(category, known.slice(-50));
   }
 
+  /** Disciplined teams describe their work; each item's own stream, so the rest of the simulation is unchanged. */
+  private describes(draft: Draft): boolean {
+    if (draft.type === ISSUE_TYPE.subtask) return false;
+    return new Random(deriveSeed(Number(draft.id), 0xde5c)).chance(0.1 + 0.88 * this.profile.discipline);
+  }
+
   private toIssue(draft: Draft): DatasetIssue {
     const customFields: Record<string, unknown> = {};
     if (draft.storyPoints !== null) customFields[FIELD.storyPoints] = draft.storyPoints;
@@ -816,6 +822,7 @@ class ProjectSimulation {
       timeoriginalestimate: estimate,
       timeestimate: remaining,
       customFields,
+      description: this.describes(draft) ? `${draft.summary}: what is needed, for whom, and how the team will know it is done.` : null,
       links: draft.links,
       changelog,
       worklogs: draft.worklogs,

@@ -40,6 +40,7 @@ const system = (
 export const SYSTEM_FIELDS: readonly FieldDefinition[] = [
   system('issuekey', 'Key', ['id', 'issue', 'issuekey', 'key'], undefined, { orderable: false, rendered: false }),
   system('summary', 'Summary', ['summary'], { type: 'string', system: 'summary' }),
+  system('description', 'Description', ['description'], { type: 'string', system: 'description' }, { orderable: false }),
   system('issuetype', 'Issue Type', ['issuetype', 'type'], { type: 'issuetype', system: 'issuetype' }),
   system('status', 'Status', ['status'], { type: 'status', system: 'status' }, { orderable: false }),
   system('statusCategory', 'Status Category', ['statusCategory'], undefined, { orderable: false, navigable: false, rendered: false }),

@@ -51,7 +51,20 @@ export interface JiraRequestContext {
   emit: ProductEventListener;
   /** The Forge app installed on the site, if any: its fields and the token of its own calls. */
   installedApp: InstalledApp | null;
+  /** Runs the workflow validators of the apps installed on the site on a transition. */
+  validateTransition: TransitionValidator;
 }
+
+/** A transition about to happen, as workflow validators are told of it. */
+export interface TransitionCheck {
+  issue: { id: string; key: string };
+  project: { id: string; key: string };
+  transition: { id: string; from: { id: string }; to: { id: string } };
+  accountId: string;
+}
+
+/** The refusals of the validators (their error messages); none: the transition goes ahead. */
+export type TransitionValidator = (check: TransitionCheck) => Promise<string[]>;
 
 /** A Jira product event as Forge delivers it to `trigger` modules: its type and payload. */
 export type ProductEventListener = (eventType: string, payload: Record<string, unknown>) => void;
@@ -66,7 +79,7 @@ export interface JiraRoute {
   method: HttpMethod;
   /** Path as the spec writes it, with {placeholders}; also the name the request counter uses. */
   path: string;
-  handle(context: JiraRequestContext): JiraReply;
+  handle(context: JiraRequestContext): JiraReply | Promise<JiraReply>;
 }
 
 /** Parses `req.query` with `schema`; a failure names the parameter as Jira does. */

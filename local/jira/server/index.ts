@@ -13,7 +13,8 @@ import { authenticate, type InstalledApp } from './access';
 import { Catalog } from './catalog';
 import { ConcurrencyLimiter, type ConcurrencySnapshot } from './concurrency';
 import { failingProjectOf } from './failing-projects';
-import { JiraHttpError, type JiraRequestContext, type JiraRoute, type ProductEventListener } from './http';
+import { JiraHttpError, type JiraRequestContext, type JiraRoute, type ProductEventListener, type TransitionValidator } from './http';
+import { doTransition, getTransitions } from './routes/transitions';
 import { FaultInjector, jiraKnobsPatchSchema, RequestCounter, type JiraKnobs, type JiraKnobsPatch } from './knobs';
 import { updateAppFieldValue, updateAppFieldValues } from './routes/appFields';
 import { bulkFetchChangelogs } from './routes/changelogs';
@@ -27,7 +28,7 @@ import { groupMembers, myself, userGroups, usersBulk } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
 export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
-export type { ProductEventListener } from './http';
+export type { ProductEventListener, TransitionCheck, TransitionValidator } from './http';
 export type { ConcurrencySnapshot } from './concurrency';
 export { DEFAULT_KNOBS } from './knobs';
 
@@ -51,6 +52,8 @@ export const JIRA_ROUTES: readonly JiraRoute[] = [
   bulkFetchChangelogs,
   getIssue,
   editIssueRoute,
+  getTransitions,
+  doTransition,
   issueWorklogs,
   updatedWorklogs,
   listWorklogs,
@@ -69,6 +72,8 @@ export interface JiraAppOptions {
   onProductEvent?: ProductEventListener;
   /** The Forge app installed on the site: its calls as the app and its own (read-only) fields. */
   installedApp?: InstalledApp;
+  /** Runs the installed apps' workflow validators on a transition; none by default. */
+  validateTransition?: TransitionValidator;
 }
 
 export interface RequestCounts {
@@ -190,7 +195,7 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     methodsByPath.set(expressPath, [...(methodsByPath.get(expressPath) ?? []), route.method]);
     const name = `${route.method} ${route.path}`;
-    const handler = (req: Request, res: Response, next: NextFunction): void => {
+    const handler = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
       try {
         const context: JiraRequestContext = {
           db,
@@ -202,8 +207,9 @@ export function createJiraApp(options: JiraAppOptions): JiraApp {
           req,
           emit: options.onProductEvent ?? (() => undefined),
           installedApp: options.installedApp ?? null,
+          validateTransition: options.validateTransition ?? (async () => []),
         };
-        const reply = route.handle(context);
+        const reply = await route.handle(context);
         if (reply.status === 204) res.status(204).end();
         else res.status(200).json(reply.body);
       } catch (error) {

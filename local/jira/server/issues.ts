@@ -37,10 +37,11 @@ export interface IssueRow {
   timeoriginalestimate: number | null;
   timeestimate: number | null;
   custom_fields: string;
+  description: string | null;
 }
 
 export const ISSUE_COLUMNS = `id, key, project_id, issue_type_id, summary, status_id, priority_id, reporter_account_id,
-  assignee_account_id, parent_id, created, updated, resolutiondate, duedate, labels, timeoriginalestimate, timeestimate, custom_fields`;
+  assignee_account_id, parent_id, created, updated, resolutiondate, duedate, labels, timeoriginalestimate, timeestimate, custom_fields, description`;
 
 interface LinkedIssueRow {
   id: number;
@@ -343,6 +344,10 @@ export class IssueRenderer {
     switch (fieldId) {
       case 'summary':
         return row.summary;
+      case 'description':
+        return row.description === null || row.description.trim() === ''
+          ? null
+          : { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: row.description }] }] };
       case 'status':
         return statusJson(base, this.catalog.status(row.status_id));
       case 'issuetype':

@@ -24,6 +24,7 @@ const narrowSchema = z.strictObject({
   health: z.array(z.enum(['red', 'amber', 'not set up', 'green', 'not synced'])).max(5).optional(),
   leads: z.array(z.string().min(1).max(128)).max(1000).optional(),
   text: z.string().max(200).optional(),
+  complianceBelow: z.number().min(0).max(1).optional(),
 });
 
 export const pageRequestSchema: z.ZodType<PortfolioPageRequest> = z.strictObject({ filter: filterSchema.optional(), narrow: narrowSchema.optional() });

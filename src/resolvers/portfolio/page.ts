@@ -24,8 +24,7 @@ export async function readPortfolioPage(client: JiraClient, request: PortfolioPa
   );
   const visible = request.narrow ? selected.filter(matches(request.narrow)) : selected;
 
-  // Compliance scores come from the rule engine's section of the settings; none run yet.
-  const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: null }] : []));
+  const computed = visible.flatMap((snapshot) => (snapshot.metrics ? [{ snapshot, metrics: snapshot.metrics, compliance: snapshot.metrics.compliance?.score.value ?? null }] : []));
   return {
     viewer: { accountId },
     rows: visible.map((snapshot) => ({ project: snapshot.row, metrics: snapshot.metrics, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null })),
@@ -92,6 +91,10 @@ function matches(narrow: PortfolioNarrowing): (snapshot: ProjectSnapshot) => boo
     if (narrow.health && !narrow.health.includes(snapshot.metrics ? snapshot.metrics.health.rag : 'not synced')) return false;
     if (narrow.leads && !narrow.leads.includes(row.lead?.accountId ?? '')) return false;
     if (text !== '' && !row.key.toLowerCase().includes(text) && !row.name.toLowerCase().includes(text)) return false;
+    if (narrow.complianceBelow !== undefined) {
+      const score = snapshot.metrics?.compliance?.score.value ?? null;
+      if (score === null || score >= narrow.complianceBelow) return false;
+    }
     return true;
   };
 }

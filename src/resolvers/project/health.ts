@@ -4,6 +4,8 @@
  * viewer may browse the projects involved, and for the names of the project's people. The metrics are
  * the engine's at the snapshot's instant, so the view and the portfolio page row always agree.
  */
+import { complianceChanges } from '../../compliance/changes';
+import { readComplianceSettings, withComplianceRules } from '../../compliance/settings';
 import type { JiraClient } from '../../jira/client';
 import { browsableProjectIds } from '../../jira/permissions';
 import { displayNames } from '../../jira/users';
@@ -31,16 +33,23 @@ export async function readProjectHealth(client: JiraClient, projectKey: string):
   const empty = { project: snapshot.row, status: snapshot.status, lastWeek: snapshot.lastWeek ?? null, currency: inForce.document.currency, workloadWeeks: portfolioSettings.workloadWeeks };
   const computedAt = snapshot.status.computedAt === null ? null : Date.parse(snapshot.status.computedAt);
   const data = computedAt === null ? null : await loadProjectData(projectKey);
-  if (computedAt === null || data === null) return { ...empty, metrics: null, trend: [], milestones: [], activity: null, workload: [], items: {} };
+  if (computedAt === null || data === null) return { ...empty, metrics: null, trend: [], milestones: [], activity: null, workload: [], items: {}, complianceChanges: null };
 
-  const settings = projectSettingsIn(inForce, projectKey);
+  const settings = projectSettingsIn(inForce, projectKey, snapshot.row.portfolio?.name ?? null);
   const history = await readHistory(projectKey, dayOfInstant(computedAt - TREND_WEEKS * WEEK_MS));
   const visible = snapshots.filter((candidate) => browsable.has(candidate.projectId));
   const people = projectPeople(data);
   // As the viewer: the names Jira shows them (the project lead's comes with the project).
   const names = people.size === 0 ? new Map<string, string>() : await displayNames(client, [...people]);
 
-  return { ...empty, ...projectFigures(data, settings, computedAt, history, names), workload: workloadRows(visible, people, names, portfolioSettings) };
+  const figures = projectFigures(data, settings, computedAt, history, names);
+  const { compliance } = figures.metrics;
+  return {
+    ...empty,
+    ...figures,
+    workload: workloadRows(visible, people, names, portfolioSettings),
+    complianceChanges: compliance === null || settings.complianceRules === null ? null : complianceChanges(data, settings.complianceRules, compliance, computedAt, settings.timeZone),
+  };
 }
 
 

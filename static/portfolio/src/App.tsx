@@ -25,6 +25,8 @@ import { loadViewSettings, saveViewSettings, type ViewSettings } from './viewSet
 import { useSyncRound, type SyncRound, type SyncView } from './useSyncRound';
 
 type Option<T> = { label: string; value: T };
+const COMPLIANCE_OPTIONS: Option<number>[] = [0.9, 0.8, 0.7, 0.5].map((share) => ({ label: `Compliance below ${share * 100}%`, value: share }));
+
 const HEALTH_OPTIONS: Option<Health | 'not synced'>[] = [
   { label: 'Red', value: 'red' },
   { label: 'Amber', value: 'amber' },
@@ -140,6 +142,7 @@ function narrowingOf(settings: ViewSettings): PortfolioNarrowing {
   if (settings.health.length > 0) narrow.health = settings.health;
   if (settings.leads.length > 0) narrow.leads = settings.leads;
   if (settings.text.trim() !== '') narrow.text = settings.text.trim();
+  if (settings.complianceBelow !== undefined && settings.complianceBelow !== null) narrow.complianceBelow = settings.complianceBelow;
   return narrow;
 }
 
@@ -266,13 +269,24 @@ function Portfolio({ accountId }: { accountId: string }) {
               onChange={(chosen) => update({ leads: chosen.map((option) => option.value) })}
             />
           </Box>
+          <Box testId="filter-compliance">
+            <Select<Option<number>, false>
+              inputId="filter-compliance-input"
+              aria-label="Compliance below"
+              placeholder="Any compliance"
+              isClearable
+              options={COMPLIANCE_OPTIONS}
+              value={COMPLIANCE_OPTIONS.find((option) => option.value === settings.complianceBelow) ?? null}
+              onChange={(chosen) => update({ complianceBelow: chosen?.value ?? null })}
+            />
+          </Box>
           {Object.keys(narrow).length > 0 ? (
             <Button
               appearance="subtle"
               testId="clear-filters"
               onClick={() => {
                 setTyped('');
-                update({ portfolios: [], health: [], leads: [], text: '' });
+                update({ portfolios: [], health: [], leads: [], text: '', complianceBelow: null });
               }}
             >
               Clear filters

@@ -50,6 +50,7 @@ export const COLUMN_IDS = [
   'eac',
   'forecast',
   'overdue',
+  'compliance',
   'milestonesAtRisk',
   'lastWeek',
   'lastUpdated',
@@ -220,6 +221,30 @@ export const COLUMNS: PortfolioColumn[] = [
     numeric: true,
     byDefault: true,
     value: ({ project, metrics }) => (metrics ? { text: formatNumber(project.overdueCount, 'count'), sort: project.overdueCount } : notSynced()),
+  },
+  {
+    id: 'compliance',
+    label: 'Compliance',
+    definition: 'compliance',
+    numeric: true,
+    byDefault: true,
+    value: ({ project, metrics }) => {
+      if (!metrics) return notSynced();
+      const compliance = metrics.compliance ?? null;
+      if (compliance === null) return { text: 'no rules', sort: null, render: <span title="No compliance rules run for this project">—</span> };
+      const { score } = compliance;
+      if (score.value === null) return { text: '—', sort: null, render: <span title={score.reason}>—</span> };
+      const failed = compliance.applicableChecks - compliance.passedChecks;
+      return {
+        text: formatNumber(score.value, 'percent'),
+        sort: score.value,
+        render: (
+          <span data-testid={`compliance-${project.key}`} title={`${failed} of ${compliance.applicableChecks} checks failed (${compliance.violationCount} violations)`}>
+            {formatNumber(score.value, 'percent')}
+          </span>
+        ),
+      };
+    },
   },
   {
     id: 'milestonesAtRisk',

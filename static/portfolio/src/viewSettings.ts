@@ -13,6 +13,8 @@ export interface ViewSettings {
   health: ('red' | 'amber' | 'not set up' | 'green' | 'not synced')[];
   leads: string[];
   text: string;
+  /** Only projects whose compliance score is below this share; null: any. */
+  complianceBelow?: number | null;
 }
 
 export const DEFAULT_VIEW: ViewSettings = { columns: DEFAULT_COLUMNS, order: { column: 'health', direction: 'ascending' }, portfolios: [], health: [], leads: [], text: '' };
@@ -25,6 +27,7 @@ const schema = z.object({
   health: z.array(z.enum(['red', 'amber', 'not set up', 'green', 'not synced'])),
   leads: z.array(z.string()),
   text: z.string().check(z.maxLength(200)),
+  complianceBelow: z.optional(z.nullable(z.number())),
 });
 
 const keyOf = (accountId: string) => `pmo-portfolio-view:${accountId}`;
