@@ -87,6 +87,7 @@ function expectedItem(issue: DatasetIssue): WorkItem {
     timeSpentSeconds: issue.worklogs.length === 0 ? null : issue.worklogs.reduce((sum, worklog) => sum + worklog.timeSpentSeconds, 0),
     plannedBudget: (custom[FIELD.plannedBudget] as number | undefined) ?? null,
     actualCost: (custom[FIELD.actualCost] as number | undefined) ?? null,
+    budgetVarianceInJira: (custom[FIELD.budgetVariance] as number | undefined) ?? null,
     flagged: Array.isArray(flagged) && flagged.length > 0,
     // A Blocks link is kept on the blocker and names the blocked issue, which may be in another project.
     blockedByKeys: dataset.issues

@@ -1,3 +1,4 @@
+import { DEFAULT_COMPLIANCE_SETTINGS, effectiveRules } from '../compliance/settings';
 /** The settings document: its validation, what it changes, and what the metrics engine gets from it. */
 import { actualCostByItem } from '../metrics/cost';
 import { computeProjectMetrics } from '../metrics';
@@ -30,7 +31,8 @@ describe('the settings document', () => {
   it('starts from the product defaults', () => {
     const document = defaultSettingsDocument();
     expect(document).toMatchObject({ currency: null, pmoEditorGroup: null, thresholds: DEFAULT_THRESHOLDS, forecast: { historyWeeks: 12 }, compliance: {} });
-    expect(projectSettingsFor(document, 'APOLLO', NO_GROUPS)).toEqual(DEFAULT_PROJECT_SETTINGS);
+    // The product's default compliance rules run until the PMO sets its own.
+    expect(projectSettingsFor(document, 'APOLLO', NO_GROUPS)).toEqual({ ...DEFAULT_PROJECT_SETTINGS, complianceRules: effectiveRules(DEFAULT_COMPLIANCE_SETTINGS, 'APOLLO', null) });
     expect(portfolioSettingsFor(document)).toEqual(DEFAULT_PORTFOLIO_SETTINGS);
   });
 
@@ -69,9 +71,11 @@ describe('the settings document', () => {
     expect(problems).toEqual(['currency: is not an ISO 4217 currency code', 'rates.siteDefault[1].from: has two rates from 2026-01-01', 'projects.APOLLO.chosenBaselineId: names no baseline of this project (b1)']);
   });
 
-  it('keeps the compliance section as given', () => {
-    const rules = { rules: [{ id: 'due-date', severity: 'high' }], enabled: true };
+  it('keeps a valid compliance section and refuses one the rule engine cannot read, naming the path', () => {
+    const rules = { site: DEFAULT_COMPLIANCE_SETTINGS.site, portfolios: {}, projects: {} };
     expect(documentOf({ compliance: rules }).compliance).toEqual(rules);
+    const problems = problemsOf({ format: 'pmo-settings', formatVersion: 1, compliance: { rules: [{ id: 'due-date' }] } });
+    expect(problems.some((problem) => problem.startsWith('compliance'))).toBe(true);
   });
 });
 
