@@ -109,14 +109,6 @@ function defaultSite(): ComplianceSettings['site'] {
 /** The settings the product ships with. */
 export const DEFAULT_COMPLIANCE_SETTINGS: ComplianceSettings = { site: defaultSite(), portfolios: {}, projects: {} };
 
-/**
- * The compliance settings in force. The settings store is not there yet: until it is, this is the one
- * place the defaults stand in for the PMO's settings (swap in the store's `compliance` section here).
- */
-export async function readComplianceSettings(): Promise<ComplianceSettings> {
-  return DEFAULT_COMPLIANCE_SETTINGS;
-}
-
 /** Validates a settings document's compliance section; throws a ZodError saying what is wrong. */
 export function parseComplianceSettings(input: unknown): ComplianceSettings {
   return complianceSettingsSchema.parse(input);

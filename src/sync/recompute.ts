@@ -3,7 +3,6 @@
  * figures are written. Used by the finish of a round or a refresh, and by the recompute job, which
  * reads no Jira at all (a settings change, a new day for a project nothing else touched).
  */
-import { readComplianceSettings, withComplianceRules } from '../compliance/settings';
 import { computeProjectMetrics, DEFAULT_PORTFOLIO_SETTINGS, workload } from '../metrics';
 import { dayOfInstant, type ProjectData } from '../metrics/model';
 import type { ProjectSettings } from '../metrics/settings';
@@ -25,7 +24,8 @@ export interface SnapshotWrite {
 
 /** Computes the figures of `data` (stored at `dataRevision`) as of now and writes the snapshot and today's point. */
 export async function writeSnapshot(project: ProjectIdentity, data: ProjectData, dataRevision: number, write: SnapshotWrite): Promise<ProjectMetrics> {
-  const settings = withComplianceRules(write.settings, await readComplianceSettings(), project.key, project.portfolio?.name ?? null);
+  // The settings carry the compliance rules in force for the project (src/settings/mapping.ts).
+  const settings = write.settings;
   const metrics = computeProjectMetrics(data, settings, write.nowMs, { forecast: true });
   const [sync, lastWeek] = await Promise.all([getSyncState(project.key), lastWeekOf(data, settings, write.nowMs)]);
   await setSnapshot({

@@ -5,7 +5,6 @@
  * the engine's at the snapshot's instant, so the view and the portfolio page row always agree.
  */
 import { complianceChanges } from '../../compliance/changes';
-import { readComplianceSettings, withComplianceRules } from '../../compliance/settings';
 import type { JiraClient } from '../../jira/client';
 import { browsableProjectIds } from '../../jira/permissions';
 import { displayNames } from '../../jira/users';
