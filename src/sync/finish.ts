@@ -58,12 +58,16 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
   let whole: ProjectData | null = reason !== null ? await loadProjectData(project.key) : null;
   let dataChanged = false;
   let reconciled = 0;
+  // The items the inboxes brought, as merged: whose Budget variance may need writing.
+  let mergedInboxItems: WorkItem[] = [];
   if (hasInbox) {
     // Otherwise only the buckets of the items the inboxes name are read and, when they changed, rewritten.
     const ids = [...inboxItems.map((item) => item.id), ...inboxWorklogs.flatMap((worklog) => (worklog.issueId === undefined ? [] : [worklog.issueId]))];
     const stored = whole ?? (await loadProjectItems(project.key, ids));
     if (!stored) throw new Error(`${project.key} has no synced data to finish`);
     const checked = await reconcileWorklogs(client, mergeWorklogs(mergeNewerItems(stored, inboxItems), inboxWorklogs), options.concurrency);
+    const inboxIds = new Set(inboxItems.map((item) => item.id));
+    mergedInboxItems = checked.data.items.filter((item) => inboxIds.has(item.id));
     reconciled += checked.reconciled;
     const saved = await saveProjectData(checked.data, 'main', options.nowMs, stored);
     dataChanged = saved.changed;
@@ -94,8 +98,7 @@ export async function finishProject(client: JiraClient, project: ProjectIdentity
       stale: options.keepStale ? snapshot?.status.stale : null,
     });
   }
-  const varianceOf = whole ?? (hasInbox ? await loadProjectItems(project.key, inboxItems.map((item) => item.id)) : null);
-  if (varianceOf) await keepBudgetVarianceCurrent(client, varianceOf.items, project.key);
+  await keepBudgetVarianceCurrent(client, whole ? whole.items : mergedInboxItems, project.key);
   // Only after the data holding them is saved: a crash before this merges the same entries again.
   await deleteInboxEntries([...issueInbox, ...inbox].map((entry) => entry.key));
   return { reconciled, inboxWorklogs: inboxWorklogs.length, dataChanged, metrics };

@@ -166,7 +166,7 @@ async function writeToJira(issue: PanelIssue, fieldIds: MetricFieldIds, field: B
 
 export const panelSetBudget = answered(budgetEditRequestSchema, async (edit, caller): Promise<BudgetEditResult> => {
   const { key, projectKey } = contextIssue(caller);
-  const { document } = await settingsOf(projectKey);
+  const { document } = await getSettings();
   // Checked on the server against Jira, whatever the panel showed.
   const permission = await moneyPermission(caller.accountId, document);
   if (!permission.allowed) throw new ResolverFailure('FORBIDDEN', permission.reason);
