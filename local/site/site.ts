@@ -15,6 +15,8 @@ import type { Dataset } from '../jira/dataset';
 import { createJiraApp, type JiraApp, type JiraKnobsPatch } from '../jira/server';
 import { siteAdministrator, type InstalledApp } from '../jira/server/access';
 import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
+import { demoSettings } from '../jira/seed/demo-settings';
+import { getSettings, saveSettings, setGroupMembers } from '../../src/settings/store';
 import { loadDatasetFile } from '../jira/validate';
 import { createForgeRuntime, type ForgeRuntimeEmulator, type ProductRequest, type RuntimeManifest } from '../runtime';
 import { errorAnswer, loopbackHostsOnly, notFound } from '../http-errors';
@@ -107,8 +109,9 @@ function basicAuth(email: string, token: string): string {
   return `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
 }
 
-function seedDatabase(db: JiraDatabase, source: DatasetSource, log: (line: string) => void): void {
-  if (source.kind === 'keep' && jiraDatabaseHasData(db)) return;
+/** Seeds the simulated Jira; answers the generated demo dataset when that is what it seeded. */
+function seedDatabase(db: JiraDatabase, source: DatasetSource, log: (line: string) => void): Dataset | null {
+  if (source.kind === 'keep' && jiraDatabaseHasData(db)) return null;
   const started = Date.now();
   let dataset: Dataset;
   let what: string;
@@ -131,6 +134,22 @@ function seedDatabase(db: JiraDatabase, source: DatasetSource, log: (line: strin
   }
   const summary = importDataset(db, dataset);
   log(`Seeded the simulated Jira with ${what}: ${JSON.stringify(summary)} in ${Date.now() - started} ms.`);
+  return source.kind === 'keep' || source.kind === 'demo' ? dataset : null;
+}
+
+/** A fresh demo site starts with the demo's settings (rates, budgets, baselines, rules), saved as the site admin. */
+async function seedDemoSettings(runtime: ForgeRuntimeEmulator, db: JiraDatabase, dataset: Dataset, log: (line: string) => void): Promise<void> {
+  const admin = siteAdministrator(db);
+  await runtime.runAsInvocation({ accountId: null, functionKey: 'seed-settings' }, async () => {
+    if ((await getSettings()).version !== 0) return;
+    const demo = demoSettings(dataset);
+    const outcome = await saveSettings(demo, { expectedVersion: 0, actorAccountId: admin?.account_id ?? dataset.users[0].accountId, nowMs: Date.parse(dataset.generatedAt) });
+    if (outcome.status === 'invalid') throw new Error(`The demo settings do not validate: ${outcome.problems.join('; ')}`);
+    // The rate groups' members, as the settings page reads them from Jira when it saves.
+    const byGroup = Object.fromEntries(demo.rates.byGroup.map((entry) => [entry.group, dataset.users.filter((user) => user.groups.includes(entry.group)).map((user) => user.accountId)]));
+    await setGroupMembers({ byGroup, readAtMs: Date.parse(dataset.generatedAt) });
+    log(`Stored the demo settings (${outcome.status}).`);
+  });
 }
 
 /** The simulated Jira's users, for the "acting as" switch; the site admin by default. */
@@ -208,7 +227,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
   const tokenOwner = realJira ? await tokenOwnerDirectory(realJira) : null;
 
   const db = openJiraDatabase(options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'jira.sqlite'));
-  if (!realJira) seedDatabase(db, options.dataset ?? { kind: 'keep' }, log);
+  const seededDemo = realJira ? null : seedDatabase(db, options.dataset ?? { kind: 'keep' }, log);
   // Edits in the simulated Jira reach the app's product-event triggers, as Jira's webhooks do.
   let deliverProductEvent: (eventType: string, payload: Record<string, unknown>) => void = () => undefined;
   // The app as Jira knows it once installed: the token of its asApp() calls and its read-only fields.
@@ -265,6 +284,7 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     log,
   });
 
+  if (seededDemo) await seedDemoSettings(runtime, db, seededDemo, log);
   wireBackgroundModules(runtime, manifest, functions, options);
   if (options.syncOnStart === true) {
     for (const trigger of manifest.modules.scheduledTrigger) {
