@@ -869,6 +869,8 @@ export interface SettingsView {
   projects: { key: string; name: string }[];
   /** Names of the people the document and the projects mention. */
   people: PersonRef[];
+  /** The product's compliance rules (site, portfolios, projects) the page starts from while the document's section is empty. */
+  complianceDefaults?: Record<string, unknown>;
 }
 
 export interface SettingsSaveRequest {

@@ -5,6 +5,7 @@
  * names) save or import them, and read the audit log. A save is validated whole, refused whole,
  * audited path by path, and queues a recompute of the projects it affects, from stored data only.
  */
+import { DEFAULT_COMPLIANCE_SETTINGS } from '../../compliance/settings';
 import type { JiraClient } from '../../jira/client';
 import { jiraAsApp } from '../../jira/forge';
 import { groupMemberIds } from '../../jira/groups';
@@ -59,6 +60,7 @@ export async function readSettingsView(deps: SettingsDependencies, accountId: st
     reason: permission.reason,
     projects: scope.visible.map((snapshot) => ({ key: snapshot.projectKey, name: snapshot.row.name })).sort((a, b) => a.key.localeCompare(b.key)),
     people: ids.map((id) => ({ accountId: id, displayName: names.get(id) ?? UNNAMED })),
+    complianceDefaults: structuredClone(DEFAULT_COMPLIANCE_SETTINGS),
   };
 }
 
