@@ -82,3 +82,22 @@ test('a save after someone else saved shows the conflict, changes nothing, and r
   await app.getByTestId('stale').waitFor({ state: 'detached', timeout: 15_000 });
   expect(await app.getByTestId('currency').inputValue()).toBe('CHF');
 }, 120_000);
+
+test('a person found by name in Jira gets a weekly capacity of their own', async () => {
+  const app = frame();
+  const priya = (await site.invoke('pmo-settings', 'settings/people', { query: 'Priya' }, admin)) as Answer<{ people: { accountId: string }[] }>;
+  if (!priya.ok) throw new Error(JSON.stringify(priya.error));
+  const priyaId = priya.data.people[0].accountId;
+  await app.getByTestId('capacity-person-query').fill('Pri');
+  await app.getByTestId('capacity-person-find').click();
+  await app.getByTestId(`capacity-person-pick-${priyaId}`).click();
+  const field = app.getByTestId(`capacity-${priyaId}`);
+  await field.fill('20');
+  expect(await app.getByText('Weekly capacity of Priya Patel (hours)').count()).toBe(1);
+  const before = (await stored()).version;
+  await app.getByTestId('save').click();
+  await app.getByTestId('message-saved').waitFor({ timeout: 15_000 });
+  const after = await stored();
+  expect(after.version).toBe(before + 1);
+  expect(after.document.capacity.byPerson[priyaId]).toBe(20);
+}, 120_000);

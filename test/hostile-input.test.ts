@@ -285,6 +285,18 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       expect(await settingsAnswer( 'audit/csv', {}, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     },
   },
+  'settings/people': {
+    valid: () => ({ query: 'a' }),
+    foreign: async () => {
+      // Only what Jira lets the viewer look up: active people, by the start of a name.
+      const found = await settingsAnswer<{ people: { displayName: string }[] }>('settings/people', { query: 'Priya' });
+      expect(found).toMatchObject({ ok: true, data: { people: [{ displayName: 'Priya Patel' }] } });
+      const inactive = dataset.users.find((user) => !user.active)!;
+      expect(await settingsAnswer('settings/people', { query: inactive.displayName })).toMatchObject({ ok: true, data: { people: [] } });
+      // The contractor may not browse the site's users in Jira: he finds no one.
+      expect(await settingsAnswer('settings/people', { query: 'Priya' }, contractor)).toMatchObject({ ok: true, data: { people: [] } });
+    },
+  },
 };
 
 async function settingsAsAdmin(): Promise<SettingsView> {

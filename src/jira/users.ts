@@ -35,3 +35,9 @@ export async function displayNames(client: JiraClient, accountIds: readonly stri
   }
   return names;
 }
+
+/** Active people whose name or email starts with `query`, as the client may see them (none without "Browse users and groups"). */
+export async function searchUsers(client: JiraClient, query: string, maxResults = 20): Promise<JiraUser[]> {
+  const params = new URLSearchParams({ query, maxResults: String(maxResults) });
+  return client.get(route`/rest/api/3/user/search?${params}`, z.array(userSchema));
+}

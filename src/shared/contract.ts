@@ -944,4 +944,11 @@ export interface SettingsResolvers {
   'settings/import': { payload: SettingsImportRequest; data: SettingsSaved };
   'audit/query': { payload: AuditQueryRequest; data: AuditPageView };
   'audit/csv': { payload: AuditFilter; data: AuditCsv };
+  /** People of the site by name, as the viewer may look them up in Jira, to give them a rate or a capacity. */
+  'settings/people': { payload: PeopleSearchRequest; data: { people: PersonRef[] } };
+}
+
+export interface PeopleSearchRequest {
+  /** The start of a name or email. */
+  query: string;
 }

@@ -24,7 +24,7 @@ import { checkPermissions, myPermissions } from './routes/permissions';
 import { getProject, projectSearch, projectVersionsList, projectVersionsPage } from './routes/projects';
 import { approximateCount, removedSearchGet, removedSearchPost, searchJqlGet, searchJqlPost } from './routes/search';
 import { listStatuses } from './routes/statuses';
-import { groupMembers, myself, userGroups, usersBulk } from './routes/users';
+import { groupMembers, myself, userGroups, usersBulk, userSearch } from './routes/users';
 import { issueWorklogs, listWorklogs, updatedWorklogs } from './routes/worklogs';
 
 export type { JiraKnobs, JiraKnobsPatch, JiraRateLimit } from './knobs';
@@ -38,6 +38,7 @@ export const JIRA_ROUTES: readonly JiraRoute[] = [
   userGroups,
   usersBulk,
   groupMembers,
+  userSearch,
   projectSearch,
   getProject,
   projectVersionsPage,

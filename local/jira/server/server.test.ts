@@ -438,6 +438,25 @@ describe('GET /group/member', () => {
   });
 });
 
+describe('GET /user/search', () => {
+  type User = { accountId: string; displayName: string };
+  it('finds active people by the start of their name or email, for those who may browse users', async () => {
+    const byName = await specJson<User[]>(await jira.fetchAs('carol', '/rest/api/3/user/search?query=bui'), 'GET /rest/api/3/user/search');
+    expect(byName.map((user) => user.displayName)).toEqual(['Bob Builder']);
+    const byEmail = await specJson<User[]>(await jira.fetchAs('carol', `/rest/api/3/user/search?query=${encodeURIComponent(USERS.alice.email)}`), 'GET /rest/api/3/user/search');
+    expect(byEmail.map((user) => user.displayName)).toEqual(['Alice Admin']);
+    // Erin left: Jira finds only active users.
+    expect(await specJson<User[]>(await jira.fetchAs('carol', '/rest/api/3/user/search?query=erin'), 'GET /rest/api/3/user/search')).toEqual([]);
+  });
+
+  it('answers no one to a person without Browse users and groups, and needs a query', async () => {
+    expect(await specJson<User[]>(await jira.fetchAs('dave', '/rest/api/3/user/search?query=bob'), 'GET /rest/api/3/user/search')).toEqual([]);
+    const missing = await jira.fetchAs('carol', '/rest/api/3/user/search');
+    expect(missing.status).toBe(400);
+    await specJson(missing, 'GET /rest/api/3/user/search');
+  });
+});
+
 describe('GET /user/bulk', () => {
   type Page = { values: { accountId: string; displayName: string }[]; total: number; isLast: boolean; startAt: number; maxResults: number };
   it('answers the users asked for, in pages, leaving out unknown ids', async () => {

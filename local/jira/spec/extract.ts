@@ -41,6 +41,7 @@ const ENDPOINTS: [string, string][] = [
   ['get', '/rest/api/3/user/groups'],
   ['get', '/rest/api/3/user/bulk'],
   ['get', '/rest/api/3/group/member'],
+  ['get', '/rest/api/3/user/search'],
 ];
 
 /**

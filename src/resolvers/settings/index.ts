@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
 import { accountIdSchema, daySchema } from '../../settings/schema';
-import type { AuditFilter, AuditQueryRequest, SettingsImportRequest, SettingsResolvers, SettingsSaveRequest } from '../../shared/contract';
+import { searchUsers } from '../../jira/users';
+import type { AuditFilter, AuditQueryRequest, PeopleSearchRequest, SettingsImportRequest, SettingsResolvers, SettingsSaveRequest } from '../../shared/contract';
 import { answered } from '../envelope';
 import { surfaceResolver } from '../surface';
 import { exportAuditCsv, exportSettings, importSettingsAs, readAudit, readSettingsView, saveSettingsAs } from './settings';
@@ -30,6 +31,8 @@ const auditQuerySchema: z.ZodType<AuditQueryRequest> = z
   .strictObject({ ...filterShape, cursor: z.string().min(1).max(2000).optional(), limit: z.number().int().min(1).max(100).optional() })
   .refine(inOrder, { message: 'fromDay must not be after toDay', path: ['toDay'] });
 
+const peopleSchema: z.ZodType<PeopleSearchRequest> = z.strictObject({ query: z.string().trim().min(1, 'type the start of a name').max(100, 'must be at most 100 characters') });
+
 const deps = () => ({ user: jiraAsUser() });
 
 export const settingsPage = surfaceResolver<SettingsResolvers>({
@@ -39,6 +42,10 @@ export const settingsPage = surfaceResolver<SettingsResolvers>({
   'settings/import': answered(importSchema, (payload, caller) => importSettingsAs(deps(), caller.accountId, payload, Date.now())),
   'audit/query': answered(auditQuerySchema, (payload, caller) => readAudit(deps(), caller.accountId, payload)),
   'audit/csv': answered(auditFilterSchema, (payload, caller) => exportAuditCsv(deps(), caller.accountId, payload, Date.now())),
+  // Asked of Jira as the viewer: they find only the people Jira lets them look up.
+  'settings/people': answered(peopleSchema, async (payload) => ({
+    people: (await searchUsers(jiraAsUser(), payload.query)).filter((user) => user.displayName !== '').map((user) => ({ accountId: user.accountId, displayName: user.displayName })),
+  })),
 });
 
 export const handler = settingsPage.handler;

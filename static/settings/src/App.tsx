@@ -9,7 +9,7 @@ import Button from '@atlaskit/button/default/button';
 import Heading from '@atlaskit/heading';
 import Spinner from '@atlaskit/spinner';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
-import type { SettingsDocumentJson, SettingsSaved, SettingsView } from '@pmo/contract';
+import type { PersonRef, SettingsDocumentJson, SettingsSaved, SettingsView } from '@pmo/contract';
 import { callResolver } from '../../shared/api';
 import { Failure, Notice } from '../../shared/ui';
 import { asCallError, shownData, useResolver } from '../../shared/useResolver';
@@ -38,6 +38,7 @@ function Settings({ initial, reload }: { initial: SettingsView; reload: () => Pr
   const [stale, setStale] = useState<string | null>(null);
   // Sections remount after a reload or a save, so their typed text shows the stored values again.
   const [generation, setGeneration] = useState(0);
+  const [picked, setPicked] = useState<PersonRef[]>([]);
   const disabled = !view.editable || saving;
   const update = (next: SettingsDocumentJson) => {
     setDocument(next);
@@ -71,7 +72,8 @@ function Settings({ initial, reload }: { initial: SettingsView; reload: () => Pr
       setSaving(false);
     }
   };
-  const props: SectionProps = { document, update, disabled, view, problems };
+  const people = [...view.people, ...picked.filter((person) => !view.people.some((known) => known.accountId === person.accountId))];
+  const props: SectionProps = { document, update, disabled, view: { ...view, people }, problems, addPerson: (person) => setPicked((list) => [...list, person]) };
   const elsewhere = problems.filter((line) => problemsOf([line], SECTION_PATHS).length === 0);
   return (
     <Stack space="space.300">

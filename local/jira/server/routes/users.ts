@@ -1,4 +1,4 @@
-/** GET /myself, GET /user/groups and GET /user/bulk. */
+/** GET /myself, GET /user/groups, GET /user/bulk and GET /user/search. */
 import { z } from 'zod';
 import { findUserByAccountId, type UserRow } from '../access';
 import { badRequest, forbidden, notFound, ok, parseQuery, q, requestSelf, type JiraRequestContext, type JiraRoute } from '../http';
@@ -120,5 +120,35 @@ export const groupMembers: JiraRoute = {
       isLast,
       values: page.map((user) => userDetailsJson(context.base, user)),
     });
+  },
+};
+
+const searchQuery = z.object({
+  query: q.string().optional(),
+  accountId: q.string().max(128).optional(),
+  startAt: q.int().pipe(z.number().int().nonnegative()).optional(),
+  maxResults: q.int().pipe(z.number().int().positive()).optional(),
+});
+
+/**
+ * GET /user/search: active users whose display name or email starts with the query (or a word of the
+ * name does). Without "Browse users and groups" Jira answers no one rather than refusing.
+ */
+export const userSearch: JiraRoute = {
+  method: 'GET',
+  path: '/rest/api/3/user/search',
+  handle(context) {
+    const { query, accountId, startAt = 0, maxResults = 50 } = parseQuery(searchQuery, context.req.query);
+    if ((query === undefined || query === '') && (accountId === undefined || accountId === '')) throw badRequest('One of the query parameters query, accountId or property is required.');
+    if (!context.access.hasGlobal('USER_PICKER')) return ok([]);
+    const rows = context.db.prepare('SELECT account_id, display_name, email, active, time_zone, locale FROM users WHERE active = 1 ORDER BY display_name COLLATE NOCASE').all() as UserRow[];
+    const wanted = (query ?? '').toLowerCase();
+    const matches = rows.filter((user) => {
+      if (accountId !== undefined && accountId !== '' && user.account_id !== accountId) return false;
+      if (wanted === '') return true;
+      const words = [user.email.toLowerCase(), user.display_name.toLowerCase(), ...user.display_name.toLowerCase().split(/\s+/)];
+      return words.some((word) => word.startsWith(wanted));
+    });
+    return ok(matches.slice(startAt, startAt + Math.min(maxResults, 1000)).map((user) => userDetailsJson(context.base, user)));
   },
 };

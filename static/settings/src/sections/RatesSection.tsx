@@ -5,11 +5,11 @@
 import { useState } from 'react';
 import Button from '@atlaskit/button/default/button';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
+import { PersonPicker } from './PersonPicker';
 import { RateList } from './RateList';
 import { Section, nameOf, type SectionProps } from './common';
 
-export function RatesSection({ document, update, disabled, problems, view }: SectionProps) {
-  const [person, setPerson] = useState('');
+export function RatesSection({ document, update, disabled, problems, view, addPerson }: SectionProps) {
   const [group, setGroup] = useState('');
   const rates = document.rates;
   const setRates = (patch: Partial<typeof rates>) => update({ ...document, rates: { ...rates, ...patch } });
@@ -42,28 +42,15 @@ export function RatesSection({ document, update, disabled, problems, view }: Sec
             <RateList label={`Rate of ${nameOf(view, accountId)}`} testId={`person-rates-${accountId}`} rates={list} disabled={disabled} onChange={(next) => setRates({ byPerson: { ...rates.byPerson, [accountId]: next } })} />
           </Stack>
         ))}
-        <Inline space="space.100" alignBlock="center">
-          <input aria-label="Person (name or account id)" list="settings-people" data-testid="person-rate-new" disabled={disabled} placeholder="person's name or account id" value={person} onChange={(event) => setPerson(event.currentTarget.value)} />
-          <datalist id="settings-people">
-            {view.people.map((entry) => (
-              <option key={entry.accountId} value={entry.accountId}>
-                {entry.displayName}
-              </option>
-            ))}
-          </datalist>
-          <Button
-            testId="person-rate-add"
-            isDisabled={disabled || person.trim() === ''}
-            onClick={() => {
-              const typed = person.trim();
-              const id = view.people.find((entry) => entry.displayName === typed)?.accountId ?? typed;
-              if (!Object.hasOwn(rates.byPerson, id)) setRates({ byPerson: { ...rates.byPerson, [id]: [] } });
-              setPerson('');
-            }}
-          >
-            Add person
-          </Button>
-        </Inline>
+        <PersonPicker
+          label="Give a person a rate"
+          testId="person-rate"
+          disabled={disabled}
+          onPick={(picked) => {
+            addPerson(picked);
+            if (!Object.hasOwn(rates.byPerson, picked.accountId)) setRates({ byPerson: { ...rates.byPerson, [picked.accountId]: [] } });
+          }}
+        />
       </Stack>
       <Stack space="space.100">
         <Text weight="bold">By Jira group (a person in two groups is charged at the first one listed)</Text>

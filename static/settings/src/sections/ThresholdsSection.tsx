@@ -1,6 +1,7 @@
 /** Health thresholds (red and amber) and the forecast and capacity figures. */
 import { Inline, Text } from '@atlaskit/primitives';
 import type { SettingsDocumentJson } from '@pmo/contract';
+import { PersonPicker } from './PersonPicker';
 import { Section, nameOf, numberOrText, type SectionProps } from './common';
 
 type Thresholds = SettingsDocumentJson['thresholds'];
@@ -43,7 +44,7 @@ export function ThresholdsSection({ document, update, disabled, problems }: Sect
   );
 }
 
-export function ForecastCapacitySection({ document, update, disabled, problems, view }: SectionProps) {
+export function ForecastCapacitySection({ document, update, disabled, problems, view, addPerson }: SectionProps) {
   const capacity = document.capacity;
   return (
     <Section title="Forecast and capacity" testId="section-capacity" problems={problems} prefixes={['forecast', 'capacity']}>
@@ -64,22 +65,15 @@ export function ForecastCapacitySection({ document, update, disabled, problems, 
           </button>
         </Inline>
       ))}
-      <label>
-        Capacity of one more person (account id){' '}
-        <input
-          aria-label="Add a person's capacity"
-          list="settings-people"
-          data-testid="capacity-new"
-          disabled={disabled}
-          onKeyDown={(event) => {
-            if (event.key !== 'Enter') return;
-            const id = event.currentTarget.value.trim();
-            if (id === '' || Object.hasOwn(capacity.byPerson, id)) return;
-            update({ ...document, capacity: { ...capacity, byPerson: { ...capacity.byPerson, [id]: capacity.defaultHoursPerWeek } } });
-            event.currentTarget.value = '';
-          }}
-        />
-      </label>
+      <PersonPicker
+        label="Give a person their own weekly capacity"
+        testId="capacity-person"
+        disabled={disabled}
+        onPick={(picked) => {
+          addPerson(picked);
+          if (!Object.hasOwn(capacity.byPerson, picked.accountId)) update({ ...document, capacity: { ...capacity, byPerson: { ...capacity.byPerson, [picked.accountId]: capacity.defaultHoursPerWeek } } });
+        }}
+      />
     </Section>
   );
 }

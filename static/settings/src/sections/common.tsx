@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import Heading from '@atlaskit/heading';
 import { Stack, Text } from '@atlaskit/primitives';
-import type { SettingsDocumentJson, SettingsView } from '@pmo/contract';
+import type { PersonRef, SettingsDocumentJson, SettingsView } from '@pmo/contract';
 
 export interface SectionProps {
   document: SettingsDocumentJson;
@@ -11,6 +11,8 @@ export interface SectionProps {
   view: SettingsView;
   /** The server's refusals of the last save, one `path: message` line each. */
   problems: string[];
+  /** Remembers the name of a person picked on the page (not yet in the saved document). */
+  addPerson: (person: PersonRef) => void;
 }
 
 /** The problems whose path starts with one of `prefixes` (the document's top-level keys). */
