@@ -101,3 +101,28 @@ test('a person found by name in Jira gets a weekly capacity of their own', async
   expect(after.version).toBe(before + 1);
   expect(after.document.capacity.byPerson[priyaId]).toBe(20);
 }, 120_000);
+
+test('compliance rules: a wrong parameter is shown by the rules, then the gate and a portfolio override are saved', async () => {
+  const app = frame();
+  const before = await stored();
+  await app.getByTestId('rule-gate-not-overdue').check();
+  const grace = app.getByLabel('not-overdue graceDays');
+  await grace.fill('1000');
+  await app.getByTestId('save').click();
+  const problems = app.getByTestId('section-compliance-problems');
+  await problems.waitFor({ timeout: 15_000 });
+  expect(await problems.textContent()).toContain('compliance.site.not-overdue.params.graceDays');
+  expect((await stored()).version).toBe(before.version);
+
+  await grace.fill('3');
+  await app.getByTestId('compliance-new-portfolio').fill('Digital Channels');
+  await app.getByTestId('compliance-add-portfolio').click();
+  await app.getByTestId('rule-severity-story-described').selectOption('high');
+  await app.getByTestId('save').click();
+  await app.getByTestId('message-saved').waitFor({ timeout: 15_000 });
+  const compliance = (await stored()).document.compliance as { site: Record<string, { enforceAtGate: boolean; params: Record<string, unknown> }>; portfolios: Record<string, Record<string, { severity?: string }>> };
+  expect(compliance.site['not-overdue']).toMatchObject({ enforceAtGate: true, params: { graceDays: 3 } });
+  expect(compliance.portfolios['Digital Channels']['story-described']).toEqual({ severity: 'high' });
+  // The demo's own overrides are kept.
+  expect(compliance.portfolios.Regulatory).toBeDefined();
+}, 120_000);

@@ -14,6 +14,12 @@ type Compliance = { site: Record<string, Rule>; portfolios: Record<string, Recor
 type Scope = { kind: 'site' } | { kind: 'portfolios' | 'projects'; name: string };
 
 const SEVERITIES = ['low', 'medium', 'high'];
+/** Which items a rule checks, as comma-separated lists (status categories: new, indeterminate, done). */
+const APPLIES_TO = [
+  { key: 'projectKeys', label: 'projects', none: 'every project' },
+  { key: 'issueTypes', label: 'issue types', none: "the rule's types" },
+  { key: 'statusCategories', label: 'status categories', none: "the rule's categories" },
+];
 
 /** A parameter typed as its site value is: numbers, switches, lists (comma-separated) or text. */
 function ParamInput({ label, site, value, onChange, disabled, inherit }: { label: string; site: unknown; value: unknown; onChange: (next: unknown) => void; disabled: boolean; inherit: boolean }) {
@@ -135,6 +141,7 @@ export function ComplianceSection({ document, update, disabled, problems, view }
             <th scope="col">Severity</th>
             <th scope="col">Enforced at the gate</th>
             <th scope="col">Parameters</th>
+            <th scope="col">Applies to</th>
           </tr>
         </thead>
         <tbody>
@@ -198,6 +205,33 @@ export function ComplianceSection({ document, update, disabled, problems, view }
                         />
                       </label>
                     ))}
+                  </Stack>
+                </td>
+                <td>
+                  <Stack space="space.050">
+                    {APPLIES_TO.map((field) => {
+                      const own = inherit ? (layer.appliesTo as Record<string, unknown> | undefined)?.[field.key] : site.appliesTo[field.key];
+                      const siteList = site.appliesTo[field.key] as string[] | null;
+                      return (
+                        <label key={field.key}>
+                          {field.label}{' '}
+                          <input
+                            aria-label={`${ruleId} ${field.label}`}
+                            data-testid={`rule-${field.key}-${ruleId}`}
+                            disabled={disabled}
+                            placeholder={inherit && own === undefined ? `inherit (${siteList === null ? field.none : siteList.join(', ')})` : field.none}
+                            defaultValue={Array.isArray(own) ? own.join(', ') : ''}
+                            onChange={(event) => {
+                              const list = event.currentTarget.value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+                              // Empty: the rule's default (on the site) or the site's setting (in an override).
+                              const value = list.length === 0 ? (inherit ? undefined : null) : list;
+                              if (inherit) setOverride(ruleId, { appliesTo: { ...(layer.appliesTo ?? {}), [field.key]: value } });
+                              else setSite(ruleId, { appliesTo: { ...site.appliesTo, [field.key]: value } });
+                            }}
+                          />
+                        </label>
+                      );
+                    })}
                   </Stack>
                 </td>
               </tr>
