@@ -8,6 +8,7 @@ import { startLocalSite, type LocalSite } from '../local/site/site';
 import type { Answer, ProjectBaselinesView } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, userByName } from '../test/demo-fixture';
 import { launchBrowser, watchForProblems, type ProblemWatch } from './browser';
+import { COLOURS_OFF_THE_THEME } from './theme';
 
 const dataset = demoDataset();
 const admin = userByName(dataset, 'Riley Quinn');
@@ -73,6 +74,13 @@ test('an administrator sets a baseline from the project page and sees each packa
   await expect(section.getByTestId('baseline-counts').textContent()).resolves.toBe('0 slipped · 0 added · 0 removed');
   await expect(section.getByTestId('baseline-picker').inputValue()).resolves.toBe(answer.data.chosenId);
   await expect(section.getByTestId('baseline-name').inputValue()).resolves.toBe('');
+
+  // In the dark theme the section, its picker and name field included, shows only token colours.
+  await page.getByTestId('color-mode').selectOption('dark');
+  await app().locator('html[data-color-mode="dark"]').waitFor({ timeout: 15_000 });
+  const frame = page.frames().find((candidate) => candidate.url().includes('/__ui/'))!;
+  const seen = (await frame.evaluate(COLOURS_OFF_THE_THEME)) as { off: string[] };
+  expect(seen.off).toEqual([]);
 });
 
 test('a person who may not change money sees Set baseline disabled, and why', async () => {

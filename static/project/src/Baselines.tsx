@@ -9,12 +9,22 @@ import Button from '@atlaskit/button/default/button';
 import Lozenge from '@atlaskit/lozenge';
 import Spinner from '@atlaskit/spinner';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
+import { token } from '@atlaskit/tokens';
 import type { BaselinePackageLine, ProjectBaselinesView } from '@pmo/contract';
 import { callResolver } from '../../shared/api';
 import { formatDateTime, formatDay, formatNumber } from '../../shared/format';
 import { Failure, FigureValue, Notice, Section, SimpleTable } from '../../shared/ui';
 import { asCallError, shownData, useResolver } from '../../shared/useResolver';
 import type { ResolverCallError } from '../../shared/api';
+
+/** Native fields in the theme's colours, light or dark. */
+const FIELD_STYLE = {
+  backgroundColor: token('color.background.input'),
+  color: token('color.text'),
+  border: `1px solid ${token('color.border.input')}`,
+  borderRadius: 3,
+  padding: `${token('space.050')} ${token('space.100')}`,
+} as const;
 
 const PRESENCE_WORDS = { 'in both': null, 'added since': 'added since', 'removed since': 'removed since' } as const;
 
@@ -106,6 +116,7 @@ function Controls({ view, onChanged, reload }: { view: ProjectBaselinesView; onC
           <select
             id="baseline-picker"
             data-testid="baseline-picker"
+            style={FIELD_STYLE}
             value={view.chosenId ?? ''}
             disabled={disabled}
             onChange={(event) => {
@@ -136,6 +147,7 @@ function Controls({ view, onChanged, reload }: { view: ProjectBaselinesView; onC
         <input
           aria-label="Baseline name"
           data-testid="baseline-name"
+          style={{ ...FIELD_STYLE, minWidth: 280 }}
           placeholder="Baseline name, e.g. Approved plan"
           maxLength={200}
           value={name}
