@@ -174,14 +174,16 @@ describe('project baselines', () => {
 
     const entries = (await asApp(site, () => queryAudit({ projectKey: project.key, limit: 100 }))).entries.filter((entry) => entry.kind === 'settings');
     const paths = entries.filter((entry) => entry.actorAccountId === priya).map((entry) => entry.path);
-    // The first set wrote the project's whole section (it had none); then a set and a delete of the
-    // list, two choices by hand and the delete's clearing of the choice.
+    // The first set wrote the project's whole section (it had none); then each baseline set or
+    // deleted under its own id, two choices by hand and the delete's clearing of the choice.
+    const replanId = second.baselines.find((baseline) => baseline.name === 'Re-plan')!.id;
     expect(paths.filter((path) => path === `projects.${project.key}`)).toHaveLength(1);
-    expect(paths.filter((path) => path === `projects.${project.key}.baselines`)).toHaveLength(2);
+    expect(paths.filter((path) => path.startsWith(`projects.${project.key}.baselines`)).sort()).toEqual([`projects.${project.key}.baselines.${first.chosenId}`, `projects.${project.key}.baselines.${replanId}`].sort());
     expect(paths.filter((path) => path === `projects.${project.key}.chosenBaselineId`)).toHaveLength(3);
-    const deleted = entries.find((entry) => entry.path === `projects.${project.key}.baselines`)!;
-    expect((deleted.oldValue as unknown[]).length).toBe(2);
-    expect((deleted.newValue as unknown[]).length).toBe(1);
+    const deleted = entries.find((entry) => entry.path === `projects.${project.key}.baselines.${first.chosenId}`)!;
+    expect(deleted).toMatchObject({ actorAccountId: priya, oldValue: { name: 'Approved plan', setBy: priya }, newValue: null });
+    const set = entries.find((entry) => entry.path === `projects.${project.key}.baselines.${replanId}`)!;
+    expect(set).toMatchObject({ oldValue: null, newValue: { name: 'Re-plan', packages: expect.arrayContaining([expect.objectContaining({ issueKey: epic.key, dueDay: epicDueBefore })]) } });
     expect(entries.some((entry) => entry.actorAccountId === manager.accountId)).toBe(false);
   });
 });
