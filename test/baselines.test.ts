@@ -8,7 +8,8 @@
 import { addDays, format } from 'date-fns';
 import type { LocalSite } from '../local/site/site';
 import type { Answer, BudgetEditResult, IssuePanelView, ProjectBaselinesView } from '../src/shared/contract';
-import { getSettings, saveSettings } from '../src/settings/store';
+import { defaultProjectSection } from '../src/settings/schema';
+import { getSettings, MAX_DOCUMENT_BYTES, saveSettings } from '../src/settings/store';
 import { queryAudit } from '../src/store/audit';
 import { browsableProjectKeys, userByName } from './demo-fixture';
 import { admin, asApp, dataset, editIssue, runRound, startSite } from './sync-fixture';
@@ -185,5 +186,22 @@ describe('project baselines', () => {
     const set = entries.find((entry) => entry.path === `projects.${project.key}.baselines.${replanId}`)!;
     expect(set).toMatchObject({ oldValue: null, newValue: { name: 'Re-plan', packages: expect.arrayContaining([expect.objectContaining({ issueKey: epic.key, dueDay: epicDueBefore })]) } });
     expect(entries.some((entry) => entry.actorAccountId === manager.accountId)).toBe(false);
+  });
+
+  test('a baseline that would not fit in the settings is refused, saying so, and nothing is stored', async () => {
+    // Another project's baseline fills the settings to just under their limit.
+    const { version, document } = await asApp(site, getSettings);
+    const other = dataset.projects.find((candidate) => candidate.key !== project.key)!;
+    const filler = (count: number) => ({ id: 'bl-filler', name: 'Filler', setAt: '2026-01-01T00:00:00.000Z', setBy: admin, packages: Array.from({ length: count }, (_, index) => ({ issueKey: `${other.key}-${index + 1000}`, plannedBudget: 1, dueDay: null })) });
+    const withFiller = (count: number) => ({ ...document, projects: { ...document.projects, [other.key]: { ...(document.projects[other.key] ?? defaultProjectSection()), baselines: [filler(count)], chosenBaselineId: null } } });
+    const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+    const perPackage = bytes(withFiller(2)) - bytes(withFiller(1));
+    const count = Math.floor((MAX_DOCUMENT_BYTES - bytes(withFiller(0)) - 200) / perPackage);
+    const saved = await asApp(site, () => saveSettings(withFiller(count), { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
+    expect(saved).toMatchObject({ status: 'saved' });
+
+    const answer = await call('project/setBaseline', { projectKey: project.key, name: 'Too big', expectedVersion: version + 1 }, priya);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringMatching(/does not fit: the settings would be \d+ KB, more than the 200 KB/) } });
+    expect(await settingsVersion()).toBe(version + 1);
   });
 });

@@ -17,7 +17,7 @@ import { dayInZone } from '../../metrics/asOf';
 import { dayNumber, isoDay } from '../../metrics/model';
 import { UNNAMED } from '../../metrics/projectView';
 import { defaultProjectSection, type Baseline, type ProjectSettingsSection, type SettingsDocument } from '../../settings/schema';
-import { projectSettingsIn, saveSettings, settingsInForce } from '../../settings/store';
+import { MAX_DOCUMENT_BYTES, projectSettingsIn, saveSettings, settingsInForce } from '../../settings/store';
 import { MAX_BASELINES, type BaselineRef, type ChooseBaselineRequest, type DeleteBaselineRequest, type ProjectBaselinesRequest, type ProjectBaselinesView, type SetBaselineRequest } from '../../shared/contract';
 import { loadProjectData } from '../../store/projectData';
 import { listSnapshots, type ProjectSnapshot } from '../../store/snapshots';
@@ -157,7 +157,16 @@ export async function setBaseline(deps: BaselineDependencies, accountId: string,
   const packages = baselinePackagesOf(packagesAt(data, computedAt));
   if (packages.length === 0) throw new ResolverFailure('INVALID_PAYLOAD', `${request.projectKey} has no work packages yet: set a Planned budget on its epics (or other top items) before setting a baseline.`);
   const baseline: Baseline = { id: `bl-${randomUUID()}`, name, setAt: new Date(deps.nowMs).toISOString(), setBy: accountId, packages: [...packages] };
-  return saveSection(deps, accountId, request.projectKey, read, { ...section, baselines: [...section.baselines, baseline], chosenBaselineId: section.chosenBaselineId ?? baseline.id });
+  const next = { ...section, baselines: [...section.baselines, baseline], chosenBaselineId: section.chosenBaselineId ?? baseline.id };
+  // Baselines share the settings document's room with every other setting: say so in baseline terms.
+  const bytes = Buffer.byteLength(JSON.stringify({ ...read.document, projects: { ...read.document.projects, [request.projectKey]: next } }), 'utf8');
+  if (bytes > MAX_DOCUMENT_BYTES) {
+    throw new ResolverFailure(
+      'INVALID_PAYLOAD',
+      `A baseline of ${packages.length.toLocaleString('en-US')} work packages does not fit: the settings would be ${Math.ceil(bytes / 1024)} KB, more than the ${MAX_DOCUMENT_BYTES / 1024} KB they can hold. Delete baselines no longer needed (of this or another project) first.`,
+    );
+  }
+  return saveSection(deps, accountId, request.projectKey, read, next);
 }
 
 export async function chooseBaseline(deps: BaselineDependencies, accountId: string, request: ChooseBaselineRequest): Promise<ProjectBaselinesView> {
