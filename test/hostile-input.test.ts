@@ -11,7 +11,7 @@ import { kvs, WhereConditions } from '@forge/kvs';
 import { ACTING_USER_COOKIE } from '../local/site/host';
 import { listUiModules, readManifest, type UiModule } from '../local/site/manifest';
 import type { LocalSite } from '../local/site/site';
-import type { Answer, IssuePanelView, PortfolioPage, ReportChoices, SettingsExport, SettingsView, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
+import type { Answer, IssuePanelView, PortfolioPage, ProjectBaselinesView, ReportChoices, SettingsExport, SettingsView, StatusReportConfig, StatusReportView, SyncProgress } from '../src/shared/contract';
 import { CONFLUENCE_PAGE } from '../local/site/host';
 import { browsableProjectKeys, userByName } from './demo-fixture';
 import { actingAs, configureMacro, framesOf, pagePathOf } from './host-fixture';
@@ -297,7 +297,67 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       expect(await settingsAnswer('settings/people', { query: 'Priya' }, contractor)).toMatchObject({ ok: true, data: { people: [] } });
     },
   },
+  'project/baselines': {
+    valid: () => ({ projectKey: placeFor(admin).projectKey }),
+    foreign: async () => {
+      // On the contractor's project page, a project he may not browse reads as one that does not exist.
+      const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor).includes(key))!;
+      const asked = await answerOf('pmo-project-health', 'project/baselines', { projectKey: hidden }, contractor);
+      const missing = await answerOf('pmo-project-health', 'project/baselines', { projectKey: 'NOSUCH' }, contractor);
+      expect(asked).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(JSON.stringify(asked)).toBe(JSON.stringify(missing).replace('NOSUCH', hidden));
+    },
+  },
+  'project/setBaseline': {
+    valid: async () => ({ projectKey: placeFor(admin).projectKey, name: `Probe ${++probeBaselines}`, expectedVersion: (await baselinesAsAdmin()).version }),
+    foreign: async () => {
+      // Someone outside the PMO editors sets no baseline, even on a project he may browse.
+      const own = await answerOf<ProjectBaselinesView>('pmo-project-health', 'project/baselines', { projectKey: placeFor(contractor).projectKey }, contractor);
+      if (!own.ok) throw new Error(own.error.message);
+      expect(own.data.canEdit).toBe(false);
+      const answer = await answerOf('pmo-project-health', 'project/setBaseline', { projectKey: placeFor(contractor).projectKey, name: 'Mine', expectedVersion: own.data.version }, contractor);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'project/chooseBaseline': {
+    // The baseline already chosen: accepted, and nothing changes.
+    valid: async () => {
+      const view = await baselinesAsAdmin();
+      return { projectKey: view.projectKey, id: view.chosenId, expectedVersion: view.version };
+    },
+    foreign: async () => {
+      const own = await answerOf<ProjectBaselinesView>('pmo-project-health', 'project/baselines', { projectKey: placeFor(contractor).projectKey }, contractor);
+      if (!own.ok) throw new Error(own.error.message);
+      const answer = await answerOf('pmo-project-health', 'project/chooseBaseline', { projectKey: placeFor(contractor).projectKey, id: null, expectedVersion: own.data.version }, contractor);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'project/deleteBaseline': {
+    // A baseline set for the probe, so the accepted call deletes it.
+    valid: async () => {
+      const before = await baselinesAsAdmin();
+      const set = await answerOf<ProjectBaselinesView>('pmo-project-health', 'project/setBaseline', { projectKey: before.projectKey, name: `To delete ${++probeBaselines}`, expectedVersion: before.version });
+      if (!set.ok) throw new Error(set.error.message);
+      const made = set.data.baselines.find((baseline) => baseline.name === `To delete ${probeBaselines}`)!;
+      return { projectKey: before.projectKey, id: made.id, expectedVersion: set.data.version };
+    },
+    foreign: async () => {
+      const own = await answerOf<ProjectBaselinesView>('pmo-project-health', 'project/baselines', { projectKey: placeFor(contractor).projectKey }, contractor);
+      if (!own.ok) throw new Error(own.error.message);
+      const answer = await answerOf('pmo-project-health', 'project/deleteBaseline', { projectKey: placeFor(contractor).projectKey, id: 'bl-anything', expectedVersion: own.data.version }, contractor);
+      expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
 };
+
+/** Names of the baselines the probes set, kept apart (a project refuses two baselines of one name). */
+let probeBaselines = 0;
+
+async function baselinesAsAdmin(): Promise<ProjectBaselinesView> {
+  const answer = await answerOf<ProjectBaselinesView>('pmo-project-health', 'project/baselines', { projectKey: placeFor(admin).projectKey });
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.data;
+}
 
 async function settingsAsAdmin(): Promise<SettingsView> {
   const answer = await answerOf<SettingsView>('pmo-settings', 'settings/get', {});
@@ -500,6 +560,7 @@ describe("the page's context is the host's, never the page's", () => {
       if (!surface.resolverFunctionKey) continue;
       for (const key of await keysOf(surface.moduleKey)) {
         if (key === 'sync/refresh' || key === 'report/freeze') continue; // each call starts a round or keeps a record: not comparable
+        if (key === 'project/setBaseline' || key === 'project/deleteBaseline') continue; // each call keeps or removes a baseline: not comparable
         const payload = await PROBES[key].valid();
         // A probe's payload may start a round (sync/progress needs one): let it finish first.
         await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });

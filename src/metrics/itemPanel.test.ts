@@ -1,4 +1,4 @@
-import { itemPanelFigures } from './itemPanel';
+import { itemPanelFigures, panelBaselineOf } from './itemPanel';
 import { at, day, project, settings, workItem } from './testing';
 
 const asOf = at('2026-03-01');
@@ -58,5 +58,20 @@ describe('itemPanelFigures', () => {
   it('says when an item is not in the synced data', () => {
     expect(itemPanelFigures(data, settings(), asOf, 'P-99')).toBeNull();
     expect(itemPanelFigures(data, settings(), at('2025-12-01'), 'P-1')).toBeNull();
+  });
+});
+
+describe('panelBaselineOf', () => {
+  const baseline = { id: 'b1', name: 'Plan', setAt: '2026-01-05T00:00:00.000Z', setBy: 'ann', packages: [{ issueKey: 'P-1', plannedBudget: 2500, dueDay: '2026-03-20' }] };
+  const chosen = { baseline, ref: { id: 'b1', name: 'Plan', setAt: baseline.setAt, setBy: { accountId: 'ann', displayName: 'Ann' }, packageCount: 1 } };
+
+  it("shows an item's work package line: budget change and slip against the chosen baseline", () => {
+    const panel = panelBaselineOf(data, asOf, 'P-3', 'P-1', chosen);
+    expect(panel).toMatchObject({ packageKey: 'P-1', reason: null, line: { issueKey: 'P-1', budgetChange: { value: 500 }, budgetChangePercent: { value: 0.2 }, slipDays: { value: 12 } } });
+  });
+
+  it('says why there is no line: no baseline chosen, no work package', () => {
+    expect(panelBaselineOf(data, asOf, 'P-3', 'P-1', null)).toMatchObject({ chosen: null, line: null, reason: 'No baseline is chosen for this project.' });
+    expect(panelBaselineOf(data, asOf, 'P-9', null, chosen)).toMatchObject({ packageKey: null, line: null, reason: expect.stringContaining('in no work package') });
   });
 });

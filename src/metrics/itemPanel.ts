@@ -4,7 +4,8 @@
  * children and which child is over budget, EAC for a work package, its schedule status and where it
  * sits in its package. Pure: computed from the synced project data as of T.
  */
-import type { IssuePanelView, ItemMoney } from '../shared/contract';
+import type { BaselineRef, IssuePanelView, ItemMoney, PanelBaseline } from '../shared/contract';
+import { compareWithBaseline, packageLine, packagesAt, type StoredBaseline } from './baseline';
 import { dayInZone, dueDayAt, firstDueDayAt, statusCategoryAt } from './asOf';
 import { actualCostsOfTree } from './cost';
 import { budgetStructure, packageCompletion } from './earnedValue';
@@ -96,4 +97,17 @@ export function itemPanelFigures(project: ProjectData, settings: ProjectSettings
     },
     place: { workPackage, path },
   };
+}
+
+/**
+ * The panel's baseline line: the item's work package (the item itself when it is one, or when the
+ * baseline kept it as one) against the chosen baseline, or why there is none.
+ */
+export function panelBaselineOf(project: ProjectData, asOfMs: number, key: string, workPackageKey: string | null, chosen: { baseline: StoredBaseline; ref: BaselineRef } | null): PanelBaseline {
+  if (chosen === null) return { chosen: null, packageKey: workPackageKey, line: null, reason: 'No baseline is chosen for this project.' };
+  const packageKey = workPackageKey ?? (chosen.baseline.packages.some((entry) => entry.issueKey === key) ? key : null);
+  if (packageKey === null) return { chosen: chosen.ref, packageKey: null, line: null, reason: 'This item is in no work package (no Planned budget on it or above it), so it has no baseline line.' };
+  const comparison = compareWithBaseline(chosen.baseline, chosen.ref, packagesAt(project, asOfMs), asOfMs);
+  const line = packageLine(comparison, packageKey);
+  return { chosen: chosen.ref, packageKey, line, reason: line === null ? `${packageKey} is not in the baseline.` : null };
 }

@@ -1,7 +1,9 @@
 /**
  * What a new settings document changes: one entry per changed value, named by its path, for the
  * audit log and for choosing the projects to recompute. Objects are compared key by key; lists (a
- * person's dated rates, a project's baselines) are one value each, as the PMO edits them whole.
+ * person's dated rates) are one value each, as the PMO edits them whole. A project's baselines are
+ * compared baseline by baseline (`projects.KEY.baselines.ID`): each can hold thousands of packages,
+ * so an entry names the one set or deleted instead of repeating the whole list twice.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { SettingsDocument } from './schema';
@@ -25,12 +27,34 @@ function walk(before: unknown, after: unknown, path: string[], changes: Settings
     for (const key of keys) walk(before[key], after[key], [...path, key], changes);
     return;
   }
+  if (path.length === 3 && path[0] === 'projects' && path[2] === 'baselines' && Array.isArray(before) && Array.isArray(after)) {
+    walkBaselines(before, after, path, changes);
+    return;
+  }
   changes.push({
     path: path.join('.'),
     projectKey: path[0] === 'projects' && path.length > 1 ? path[1] : null,
     oldValue: before === undefined ? null : before,
     newValue: after === undefined ? null : after,
   });
+}
+
+const idOf = (entry: unknown): string | null => (isPlainObject(entry) && typeof entry.id === 'string' ? entry.id : null);
+
+/** One change per baseline added, removed or changed, in the order they are listed. */
+function walkBaselines(before: readonly unknown[], after: readonly unknown[], path: string[], changes: SettingsChange[]): void {
+  const byId = (list: readonly unknown[]) => new Map(list.flatMap((entry) => (idOf(entry) === null ? [] : [[idOf(entry)!, entry] as const])));
+  const old = byId(before);
+  const next = byId(after);
+  if (old.size !== before.length || next.size !== after.length) {
+    // Not keyed by id (never in a valid document): the list as one value.
+    changes.push({ path: path.join('.'), projectKey: path[1], oldValue: before, newValue: after });
+    return;
+  }
+  for (const id of new Set([...old.keys(), ...next.keys()])) {
+    if (isDeepStrictEqual(old.get(id), next.get(id))) continue;
+    changes.push({ path: [...path, id].join('.'), projectKey: path[1], oldValue: old.get(id) ?? null, newValue: next.get(id) ?? null });
+  }
 }
 
 export function settingsChanges(before: SettingsDocument, after: SettingsDocument): SettingsChange[] {

@@ -142,6 +142,19 @@ describe('what a change touches', () => {
     ]);
   });
 
+  it("names each baseline set or deleted by its id, not the project's whole list", () => {
+    const baseline = (id: string) => ({ id, name: id, setAt: '2026-03-01T09:00:00Z', setBy: ANN, packages: [{ issueKey: 'APOLLO-1', plannedBudget: 100, dueDay: '2026-05-01' }] });
+    const one = documentOf({ projects: { APOLLO: { baselines: [baseline('b1')], chosenBaselineId: 'b1' } } });
+    const two = documentOf({ projects: { APOLLO: { baselines: [baseline('b1'), baseline('b2')], chosenBaselineId: 'b1' } } });
+    const second = documentOf({ projects: { APOLLO: { baselines: [baseline('b2')], chosenBaselineId: null } } });
+    expect(settingsChanges(one, two)).toEqual([{ path: 'projects.APOLLO.baselines.b2', projectKey: 'APOLLO', oldValue: null, newValue: two.projects.APOLLO.baselines[1] }]);
+    expect(settingsChanges(two, second)).toEqual([
+      { path: 'projects.APOLLO.baselines.b1', projectKey: 'APOLLO', oldValue: two.projects.APOLLO.baselines[0], newValue: null },
+      { path: 'projects.APOLLO.chosenBaselineId', projectKey: 'APOLLO', oldValue: 'b1', newValue: null },
+    ]);
+    expect(affectedProjects(settingsChanges(one, two))).toEqual(['APOLLO']);
+  });
+
   it('recomputes only the projects changed, every project for a site-wide value, none for the editor group', () => {
     const projectOnly = documentOf({ projects: { APOLLO: { projectBudget: 3000 } } });
     expect(affectedProjects(settingsChanges(before, projectOnly))).toEqual(['APOLLO']);

@@ -92,6 +92,14 @@ export interface PortfolioPageResolvers {
 /** The project health view: the project page (jira:projectPage) and the portfolio page's drill-down. */
 export interface ProjectPageResolvers {
   'project/health': { payload: ProjectHealthRequest; data: ProjectHealthView };
+  /** The project's baselines, the chosen one and the comparison of its packages against it. */
+  'project/baselines': { payload: ProjectBaselinesRequest; data: ProjectBaselinesView };
+  /** PMO editors: stores the packages' budgets and due dates as of the last sync under a name. */
+  'project/setBaseline': { payload: SetBaselineRequest; data: ProjectBaselinesView };
+  /** PMO editors: the baseline change and slip are measured against (null: none). */
+  'project/chooseBaseline': { payload: ChooseBaselineRequest; data: ProjectBaselinesView };
+  /** PMO editors: removes a baseline (the choice is cleared when it was the chosen one). */
+  'project/deleteBaseline': { payload: DeleteBaselineRequest; data: ProjectBaselinesView };
 }
 
 /** The project manager's issue panel (jira:issuePanel): the issue is the one the panel is opened on. */
@@ -158,6 +166,18 @@ export interface IssuePanelView {
   place: { workPackage: { key: string; summary: string } | null; path: { key: string; summary: string }[] } | null;
   /** When the project's data the figures come from was last synced (ISO 8601). */
   computedAt: string | null;
+  /** This item's work package's line against the project's chosen baseline; null until the project is synced. */
+  baseline?: PanelBaseline | null;
+}
+
+/** The panel's baseline line: the item's work package against the chosen baseline, or why there is none. */
+export interface PanelBaseline {
+  chosen: BaselineRef | null;
+  /** The work package the line is of (the item itself when it is one). */
+  packageKey: string | null;
+  line: BaselinePackageLine | null;
+  /** Why there is no line: no baseline chosen, the item is in no work package. */
+  reason: string | null;
 }
 
 /** Every function key the deployed app serves, across its surfaces. */
@@ -951,4 +971,105 @@ export interface SettingsResolvers {
 export interface PeopleSearchRequest {
   /** The start of a name or email. */
   query: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baselines: a project's work packages' budgets and due dates kept under a name (docs/metrics.md).
+
+/** A project keeps at most this many baselines. */
+export const MAX_BASELINES = 50;
+
+export interface ProjectBaselinesRequest {
+  projectKey: string;
+  /** Compare as of the end of this day (YYYY-MM-DD), today or before; absent: as synced. */
+  asOfDay?: string;
+}
+
+export interface SetBaselineRequest {
+  projectKey: string;
+  /** 1..200 characters. */
+  name: string;
+  /** The settings version the person read (ProjectBaselinesView.version): refused when another save came since. */
+  expectedVersion: number;
+}
+
+export interface ChooseBaselineRequest {
+  projectKey: string;
+  /** null: no baseline chosen. */
+  id: string | null;
+  expectedVersion: number;
+}
+
+export interface DeleteBaselineRequest {
+  projectKey: string;
+  id: string;
+  expectedVersion: number;
+}
+
+export interface BaselineRef {
+  id: string;
+  name: string;
+  /** ISO 8601 instant. */
+  setAt: string;
+  setBy: PersonRef;
+  packageCount: number;
+}
+
+/** One work package against the baseline. */
+export interface BaselinePackageLine {
+  issueKey: string;
+  /** Its summary now; null when it is no longer in the synced data. */
+  summary: string | null;
+  /** in both; added since the baseline; removed since (or no longer a work package). */
+  presence: 'in both' | 'added since' | 'removed since';
+  baselineBudget: number | null;
+  currentBudget: number | null;
+  /** Current minus baseline Planned budget. */
+  budgetChange: Figure;
+  /** Budget change / baseline budget. */
+  budgetChangePercent: Figure;
+  /** YYYY-MM-DD. */
+  baselineDue: string | null;
+  currentDue: string | null;
+  /** Current due minus baseline due, in days (positive: later than planned). */
+  slipDays: Figure;
+}
+
+export interface BaselineComparison {
+  baseline: BaselineRef;
+  /** The instant the current side is read at (ISO 8601). */
+  asOf: string;
+  /** In both first (most slipped first), then added, then removed. */
+  packages: BaselinePackageLine[];
+  totals: {
+    baselineBudget: number;
+    currentBudget: number;
+    /** Current total of the packages' budgets minus the baseline's, added and removed packages included. */
+    budgetChange: Figure;
+    budgetChangePercent: Figure;
+    /** Over packages with a due date in both. */
+    maxSlipDays: Figure;
+    medianSlipDays: Figure;
+    slippedCount: number;
+    addedCount: number;
+    removedCount: number;
+  };
+}
+
+export interface ProjectBaselinesView {
+  projectKey: string;
+  /** The settings version read: set, choose and delete name it. */
+  version: number;
+  /** Newest first; as of a past day only those set by then. */
+  baselines: BaselineRef[];
+  chosenId: string | null;
+  /** Against the chosen baseline; null when none is chosen or the project is not synced yet (see `reason`). */
+  comparison: BaselineComparison | null;
+  /** Why there is no comparison. */
+  reason: string | null;
+  /** Whether this person may set, choose and delete baselines, and why (shown to those who may not). */
+  canEdit: boolean;
+  editReason: string;
+  currency: string | null;
+  maxBaselines: number;
 }

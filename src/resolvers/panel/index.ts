@@ -12,7 +12,9 @@ import { getFields, resolveMetricFields, type MetricFieldIds } from '../../jira/
 import { jiraAsApp, jiraAsUser } from '../../jira/forge';
 import { displayNames } from '../../jira/users';
 import { fieldBudgetVariance } from '../../metrics/budget';
-import { itemPanelFigures } from '../../metrics/itemPanel';
+import { itemPanelFigures, panelBaselineOf } from '../../metrics/itemPanel';
+import { UNNAMED } from '../../metrics/projectView';
+import type { SettingsDocument } from '../../settings/schema';
 import { getGroupMembers, getSettings, projectSettingsFor } from '../../settings/store';
 import {
   BUDGET_FIELD_NAMES,
@@ -130,8 +132,19 @@ export const panelItem = answered(z.strictObject({}), async (_payload, caller): 
     place: figures?.place ?? null,
     // The synced data's time: the figures are as fresh as the project's last sync.
     computedAt: figures ? (snapshot?.status.syncedAt ?? null) : null,
+    baseline: data && figures ? panelBaselineOf(data, nowMs, issue.key, figures.place?.workPackage?.key ?? null, await chosenBaseline(document, projectKey)) : null,
   };
 });
+
+/** The project's chosen baseline with its setter's name as the viewer sees it; null when none is chosen. */
+async function chosenBaseline(document: SettingsDocument, projectKey: string) {
+  const section = Object.hasOwn(document.projects, projectKey) ? document.projects[projectKey] : null;
+  const baseline = section?.baselines.find((candidate) => candidate.id === section.chosenBaselineId);
+  if (!baseline) return null;
+  const names = await displayNames(jiraAsUser(), [baseline.setBy]).catch(() => new Map<string, string>());
+  const ref = { id: baseline.id, name: baseline.name, setAt: baseline.setAt, setBy: { accountId: baseline.setBy, displayName: names.get(baseline.setBy) ?? UNNAMED }, packageCount: baseline.packages.length };
+  return { baseline, ref };
+}
 
 async function conflict(field: BudgetField, record: BudgetEditRecord | null, jiraValue: number | null): Promise<BudgetEditResult> {
   if (!record) return { status: 'conflict', field, current: jiraValue, changedBy: null, changedAt: null };

@@ -7,8 +7,11 @@ import { z } from 'zod';
 import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
 import type { Answer, ProjectHealthRequest, ProjectHealthView, ProjectPageResolvers } from '../../shared/contract';
-import { answered, ResolverFailure } from '../envelope';
+import type { ChooseBaselineRequest, DeleteBaselineRequest, ProjectBaselinesRequest, SetBaselineRequest } from '../../shared/contract';
+import { baselineSchema, daySchema } from '../../settings/schema';
+import { answered, ResolverFailure, type Caller } from '../envelope';
 import { surfaceResolver } from '../surface';
+import { chooseBaseline, deleteBaseline, readBaselines, setBaseline } from './baselines';
 import { readProjectHealth } from './health';
 
 export const projectHealthRequestSchema: z.ZodType<ProjectHealthRequest> = z.strictObject({ projectKey: projectKeySchema });
@@ -30,6 +33,41 @@ export const projectHealth = (request: Request): Promise<Answer<ProjectHealthVie
     return readProjectHealth(jiraAsUser(), payload.projectKey);
   })(request);
 
-export const projectPage = surfaceResolver<ProjectPageResolvers>({ 'project/health': projectHealth });
+const expectedVersionSchema = z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0');
+const baselineIdSchema = baselineSchema.shape.id;
+
+export const baselinesRequestSchema: z.ZodType<ProjectBaselinesRequest> = z.strictObject({ projectKey: projectKeySchema, asOfDay: daySchema.optional() });
+export const setBaselineRequestSchema: z.ZodType<SetBaselineRequest> = z.strictObject({
+  projectKey: projectKeySchema,
+  name: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  expectedVersion: expectedVersionSchema,
+});
+export const chooseBaselineRequestSchema: z.ZodType<ChooseBaselineRequest> = z.strictObject({ projectKey: projectKeySchema, id: baselineIdSchema.nullable(), expectedVersion: expectedVersionSchema });
+export const deleteBaselineRequestSchema: z.ZodType<DeleteBaselineRequest> = z.strictObject({ projectKey: projectKeySchema, id: baselineIdSchema, expectedVersion: expectedVersionSchema });
+
+/** A baseline call about payload.projectKey, which on the project page must be the project it is opened in. */
+function inOpenedProject<P extends { projectKey: string }, T>(schema: z.ZodType<P>, run: (payload: P, caller: Caller) => Promise<T>) {
+  return (request: Request): Promise<Answer<T>> =>
+    answered(schema, (payload, caller) => {
+      const opened = contextProject(request);
+      if (opened !== null && opened !== payload.projectKey) throw new ResolverFailure('NOT_FOUND', `No synced project with key ${payload.projectKey} that you may browse.`);
+      return run(payload, caller);
+    })(request);
+}
+
+const baselineDeps = () => ({ user: jiraAsUser(), nowMs: Date.now() });
+
+export const projectBaselines = inOpenedProject(baselinesRequestSchema, (payload, caller) => readBaselines(baselineDeps(), caller.accountId, payload));
+export const projectSetBaseline = inOpenedProject(setBaselineRequestSchema, (payload, caller) => setBaseline(baselineDeps(), caller.accountId, payload));
+export const projectChooseBaseline = inOpenedProject(chooseBaselineRequestSchema, (payload, caller) => chooseBaseline(baselineDeps(), caller.accountId, payload));
+export const projectDeleteBaseline = inOpenedProject(deleteBaselineRequestSchema, (payload, caller) => deleteBaseline(baselineDeps(), caller.accountId, payload));
+
+export const projectPage = surfaceResolver<ProjectPageResolvers>({
+  'project/health': projectHealth,
+  'project/baselines': projectBaselines,
+  'project/setBaseline': projectSetBaseline,
+  'project/chooseBaseline': projectChooseBaseline,
+  'project/deleteBaseline': projectDeleteBaseline,
+});
 
 export const handler = projectPage.handler;

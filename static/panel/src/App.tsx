@@ -10,7 +10,7 @@ import Button from '@atlaskit/button/default/button';
 import Lozenge from '@atlaskit/lozenge';
 import Spinner from '@atlaskit/spinner';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
-import { BUDGET_FIELD_NAMES, BUDGET_FIELDS, type BudgetField, type IssuePanelView, type ItemMoney } from '@pmo/contract';
+import { BUDGET_FIELD_NAMES, BUDGET_FIELDS, type BudgetField, type IssuePanelView, type ItemMoney, type PanelBaseline } from '@pmo/contract';
 import { callResolver } from '../../shared/api';
 import { formatDay, formatMoney } from '../../shared/format';
 import { Failure, FigureValue, Notice } from '../../shared/ui';
@@ -117,6 +117,41 @@ function BudgetFieldEditor({ view, field, onSaved }: { view: IssuePanelView; fie
   );
 }
 
+/** The work package's budget change and slip against the project's chosen baseline, or why there is none. */
+function BaselineLine({ baseline, currency }: { baseline: PanelBaseline; currency: string | null }) {
+  const { line, chosen } = baseline;
+  if (!line || !chosen) {
+    return (
+      <span data-testid="baseline-none">
+        <Text color="color.text.subtle">Baseline: {baseline.reason}</Text>
+      </span>
+    );
+  }
+  const slip = line.slipDays.value;
+  return (
+    <Stack space="space.050" testId="baseline-line">
+      <Text weight="semibold">
+        Against baseline {chosen.name} ({formatDay(chosen.setAt.slice(0, 10))}){baseline.packageKey ? `, work package ${baseline.packageKey}` : ''}
+        {line.presence === 'in both' ? '' : ` (${line.presence})`}
+      </Text>
+      <Inline space="space.100">
+        <Text>Budget change:</Text>
+        <FigureValue figure={line.budgetChange} kind="money" currency={currency} testId="baseline-budget-change" />
+        <Text color="color.text.subtle">
+          ({amount(line.baselineBudget, currency)} → {amount(line.currentBudget, currency)})
+        </Text>
+      </Inline>
+      <Inline space="space.100">
+        <Text>Slip:</Text>
+        {slip === null ? <FigureValue figure={line.slipDays} kind="count" testId="baseline-slip" /> : <span data-testid="baseline-slip">{slip > 0 ? `+${slip}` : String(slip)} days</span>}
+        <Text color="color.text.subtle">
+          (due {line.baselineDue ? formatDay(line.baselineDue) : '—'} → {line.currentDue ? formatDay(line.currentDue) : '—'})
+        </Text>
+      </Inline>
+    </Stack>
+  );
+}
+
 function Panel({ view, reload }: { view: IssuePanelView; reload: () => Promise<void> }) {
   const { money, currency } = view;
   return (
@@ -197,6 +232,7 @@ function Panel({ view, reload }: { view: IssuePanelView; reload: () => Promise<v
           {view.schedule.slipDays ? <Text>slipped {view.schedule.slipDays} days since its first due date</Text> : null}
         </Inline>
       ) : null}
+      {view.baseline ? <BaselineLine baseline={view.baseline} currency={currency} /> : null}
       {view.place ? (
         <span data-testid="place">
           <Text color="color.text.subtle">

@@ -1,8 +1,9 @@
 /** The project page (jira:projectPage): the health view of the project it is opened in. */
 import { useEffect, useState } from 'react';
 import { view } from '@forge/bridge';
-import { Box, Text } from '@atlaskit/primitives';
+import { Box, Stack, Text } from '@atlaskit/primitives';
 import { ProjectHealth } from '../../shared/ProjectHealth';
+import { Baselines } from './Baselines';
 
 type Opened = { state: 'loading' } | { state: 'ready'; projectKey: string } | { state: 'failed'; message: string };
 
@@ -19,7 +20,12 @@ export function App() {
   }, []);
   return (
     <Box padding="space.300">
-      {opened.state === 'ready' ? <ProjectHealth projectKey={opened.projectKey} /> : null}
+      {opened.state === 'ready' ? (
+        <Stack space="space.200">
+          <ProjectHealth projectKey={opened.projectKey} />
+          <Baselines projectKey={opened.projectKey} />
+        </Stack>
+      ) : null}
       {opened.state === 'failed' ? <Text testId="project-context-error">{opened.message}</Text> : null}
     </Box>
   );
