@@ -83,6 +83,27 @@ describe('the issue panel', () => {
     expect(await jiraValue(PLANNED)).toBe(before);
   });
 
+  it('refuses a budget edit by every demo person outside the PMO editor group and Jira administrators, whatever they send, changing nothing', async () => {
+    const planned = await jiraValue(PLANNED);
+    const actual = await jiraValue(ACTUAL);
+    const audited = (await auditOfEpic()).length;
+    const others = dataset.users.filter((user) => user.active && user.accountId !== admin && user.accountId !== priya.accountId);
+    expect(others.length).toBeGreaterThan(10);
+    for (const person of others) {
+      const attempts = await Promise.all([
+        call('panel/setBudget', { field: 'plannedBudget', value: 1, expected: planned }, person.accountId),
+        call('panel/setBudget', { field: 'plannedBudget', value: null, expected: planned }, person.accountId),
+        call('panel/setBudget', { field: 'actualCost', value: 99_999, expected: actual }, person.accountId),
+        // Sending the value already held (a no-op for an editor) is refused all the same.
+        call('panel/setBudget', { field: 'actualCost', value: actual, expected: actual }, person.accountId),
+      ]);
+      for (const attempt of attempts) expect({ person: person.displayName, error: attempt.ok ? null : attempt.error.code }).toEqual({ person: person.displayName, error: 'FORBIDDEN' });
+    }
+    expect(await jiraValue(PLANNED)).toBe(planned);
+    expect(await jiraValue(ACTUAL)).toBe(actual);
+    expect((await auditOfEpic()).length).toBe(audited);
+  }, 120_000);
+
   it('shows nothing to someone who may not browse the issue', async () => {
     const answer = await call('panel/item', {}, outsider.accountId);
     expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

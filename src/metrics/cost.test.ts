@@ -1,3 +1,5 @@
+import { parseSettingsDocument } from '../settings/schema';
+import { projectSettingsFor } from '../settings/mapping';
 import { dayInZone } from './asOf';
 import { actualCostByItem, actualCosts, hourlyRateOn, unratedWorklogAuthors } from './cost';
 import type { Worklog } from './model';
@@ -47,6 +49,22 @@ describe('actualCostByItem', () => {
     });
     const logs = [worklog('P-2', 'ann', '2026-03-14T17:00', 10), worklog('P-2', 'ann', '2026-03-15T08:00', 10)];
     expect(actualCostByItem(project(items, { worklogs: logs }), settings({ costSource: 'worklogs', rates: changing }), T).get('P-2')).toBe(800 + 1200);
+  });
+
+  it('prices 10 h at the site rate of 50, then 20 h after it changes to 60, at 1,700, from the settings document', () => {
+    const parsed = parseSettingsDocument({
+      format: 'pmo-settings',
+      formatVersion: 1,
+      rates: { siteDefault: [{ from: '2026-03-10', hourlyRate: 60 }, { from: '2026-01-01', hourlyRate: 50 }], byPerson: {}, byGroup: [] },
+      projects: { PAY: { costSource: 'worklogs' } },
+    });
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    const s = { ...projectSettingsFor(parsed.document, 'PAY', { groupMembers: {} }), timeZone: 'UTC' };
+    const logs = [worklog('P-2', 'ann', '2026-03-02T09:00', 4), worklog('P-2', 'bob', '2026-03-09T16:00', 6), worklog('P-2', 'ann', '2026-03-10T08:00', 20)];
+    expect(actualCostByItem(project(items, { worklogs: logs }), s, T).get('P-2')).toBe(10 * 50 + 20 * 60);
+    expect(10 * 50 + 20 * 60).toBe(1700);
+    // As of the day before the change, only the first 10 h count, at 50.
+    expect(actualCostByItem(project(items, { worklogs: logs }), s, at('2026-03-09T23:59')).get('P-2')).toBe(500);
   });
 
   it('takes the person rate, else the role rate, else the project default, else the site default', () => {
