@@ -158,6 +158,37 @@ export interface IssuePanelView {
   place: { workPackage: { key: string; summary: string } | null; path: { key: string; summary: string }[] } | null;
   /** When the project's data the figures come from was last synced (ISO 8601). */
   computedAt: string | null;
+  /** The rules in force checked on this item and its children; null until the item is in the synced data. */
+  compliance?: ItemCompliance | null;
+}
+
+/** One rule one item breaks, with what is wrong, why it matters and how to fix it. */
+export interface ItemComplianceViolation {
+  ruleId: string;
+  title: string;
+  whyItMatters: string;
+  howToFix: string;
+  severity: ComplianceSeverity;
+  /** What is wrong, about this item: "lacks an assignee". */
+  problem: string;
+}
+
+/** An item of the panel (the one it is opened on, or a child) with the rules it breaks. */
+export interface ItemComplianceEntry {
+  key: string;
+  summary: string;
+  isChild: boolean;
+  violations: ItemComplianceViolation[];
+}
+
+export interface ItemCompliance {
+  /** Rules in force for the item's project; 0 with `noRulesReason` when none is enabled. */
+  rulesInForce: number;
+  noRulesReason: string | null;
+  /** The item and its children checked (those existing in the synced data). */
+  checkedItems: number;
+  /** Only the items breaking a rule: the item first, then its children by key. */
+  entries: ItemComplianceEntry[];
 }
 
 /** Every function key the deployed app serves, across its surfaces. */

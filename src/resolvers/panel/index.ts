@@ -13,6 +13,9 @@ import { jiraAsApp, jiraAsUser } from '../../jira/forge';
 import { displayNames } from '../../jira/users';
 import { fieldBudgetVariance } from '../../metrics/budget';
 import { itemPanelFigures } from '../../metrics/itemPanel';
+import { itemCompliance } from '../../compliance/item';
+import { effectiveRules } from '../../compliance/settings';
+import { complianceSettingsOf } from '../../settings/mapping';
 import { getGroupMembers, getSettings, projectSettingsFor } from '../../settings/store';
 import {
   BUDGET_FIELD_NAMES,
@@ -112,6 +115,10 @@ export const panelItem = answered(z.strictObject({}), async (_payload, caller): 
   const nowMs = Date.now();
   const figures = data ? itemPanelFigures(data, settings, nowMs, issue.key) : null;
   const category = issue.fields.status?.statusCategory?.key;
+  // The rules in force for the project as of now (its portfolio's overrides included). Its children come
+  // from the project's own synced data: Jira grants browsing by project, and the viewer may browse this one.
+  const rules = effectiveRules(complianceSettingsOf(document), projectKey, snapshot?.row.portfolio?.name ?? null);
+  const compliance = data ? itemCompliance(data, rules, nowMs, settings.timeZone, issue.key) : null;
   return {
     issue: {
       key: issue.key,
@@ -130,6 +137,7 @@ export const panelItem = answered(z.strictObject({}), async (_payload, caller): 
     place: figures?.place ?? null,
     // The synced data's time: the figures are as fresh as the project's last sync.
     computedAt: figures ? (snapshot?.status.syncedAt ?? null) : null,
+    compliance,
   };
 });
 
