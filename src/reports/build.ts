@@ -9,7 +9,9 @@ import type { JiraClient } from '../jira/client';
 import { displayNames } from '../jira/users';
 import { dayOfInstant, isoDay } from '../metrics/model';
 import { projectFigures, projectPeople, TREND_WEEKS } from '../metrics/projectView';
-import type { ReportProjectPart, StatusReportConfig } from '../shared/contract';
+import { complianceChanges } from '../compliance/changes';
+import type { ReportBudgetChange, ReportProjectPart, StatusReportConfig } from '../shared/contract';
+import { allAuditEntries, type AuditEntry } from '../store/audit';
 import { projectSettingsIn, settingsInForce } from '../settings/store';
 import { loadProjectData } from '../store/projectData';
 import { listSnapshots, readHistory, type ProjectSnapshot } from '../store/snapshots';
@@ -44,18 +46,33 @@ export async function buildParts(client: JiraClient, config: StatusReportConfig,
   const loaded = await Promise.all(
     snapshots.map(async (snapshot) => {
       const asOfMs = asOfDay >= today ? Date.parse(snapshot.status.computedAt!) : Date.parse(`${asOfDay}T00:00:00Z`) + MS_PER_DAY - 1;
-      const [data, history] = await Promise.all([loadProjectData(snapshot.projectKey), readHistory(snapshot.projectKey, dayOfInstant(asOfMs - TREND_WEEKS * WEEK_MS))]);
-      return { snapshot, asOfMs, data, history };
+      const [data, history, audit] = await Promise.all([
+        loadProjectData(snapshot.projectKey),
+        readHistory(snapshot.projectKey, dayOfInstant(asOfMs - TREND_WEEKS * WEEK_MS)),
+        budgetEditsOf(snapshot.projectKey, asOfMs),
+      ]);
+      return { snapshot, asOfMs, data, history, audit };
     }),
   );
-  const people = new Set(loaded.flatMap(({ data }) => (data ? [...projectPeople(data)] : [])));
+  const people = new Set(loaded.flatMap(({ data, audit }) => [...(data ? projectPeople(data) : []), ...audit.map((entry) => entry.actorAccountId)]));
   const names = people.size === 0 ? new Map<string, string>() : await displayNames(client, [...people]);
-  const parts = loaded.flatMap(({ snapshot, asOfMs, data, history }): ReportProjectPart[] => {
+  const parts = loaded.flatMap(({ snapshot, asOfMs, data, history, audit }): ReportProjectPart[] => {
     if (!data) return [];
-    const figures = projectFigures(data, projectSettingsIn(inForce, snapshot.projectKey, snapshot.row.portfolio?.name ?? null), asOfMs, history, names, undefined, config.activityDays);
+    const settings = projectSettingsIn(inForce, snapshot.projectKey, snapshot.row.portfolio?.name ?? null);
+    const figures = projectFigures(data, settings, asOfMs, history, names, undefined, config.activityDays);
+    const compliance = figures.metrics.compliance;
+    const changes = compliance && settings.complianceRules ? complianceChanges(data, settings.complianceRules, compliance, asOfMs, settings.timeZone) : null;
+    const budgetChanges = audit.map((entry): ReportBudgetChange => ({
+      issueKey: entry.issueKey,
+      field: entry.path,
+      oldValue: typeof entry.oldValue === 'number' ? entry.oldValue : null,
+      newValue: typeof entry.newValue === 'number' ? entry.newValue : null,
+      by: { accountId: entry.actorAccountId, displayName: names.get(entry.actorAccountId) ?? entry.actorAccountId },
+      at: new Date(entry.atMs).toISOString(),
+    }));
     // A week before the report's day: the snapshot's when the report is of its instant.
     const lastWeek = asOfDay >= today ? (snapshot.lastWeek ?? null) : weekBeforeOf(history, asOfMs);
-    return [{ project: snapshot.row, status: snapshot.status, lastWeek, ...figures, activity: figures.activity! }];
+    return [{ project: snapshot.row, status: snapshot.status, lastWeek, ...figures, activity: figures.activity!, complianceChanges: changes, budgetChanges }];
   });
   return { asOfDay: asOfDay >= today ? today : asOfDay, parts, currency: inForce.document.currency };
 }
@@ -64,4 +81,11 @@ function weekBeforeOf(history: readonly { day: number; figures: NonNullable<Repo
   const day = dayOfInstant(asOfMs - WEEK_MS);
   const point = history.find((candidate) => candidate.day === day);
   return point ? { day: isoDay(day), figures: point.figures, reconstructed: false } : null;
+}
+
+/** The project's budget edits of the week up to T, newest first: nothing after T. */
+async function budgetEditsOf(projectKey: string, asOfMs: number): Promise<AuditEntry[]> {
+  const fromMs = asOfMs - WEEK_MS;
+  const { entries } = await allAuditEntries({ projectKey, fromDay: isoDay(dayOfInstant(fromMs)), toDay: isoDay(dayOfInstant(asOfMs)) });
+  return entries.filter((entry) => entry.kind === 'budget' && entry.atMs > fromMs && entry.atMs <= asOfMs);
 }

@@ -746,6 +746,22 @@ export interface ReportProjectPart {
   milestones: MilestoneForecast[];
   activity: ActivityMetrics;
   items: Record<string, ItemRef>;
+  /** Violations newly broken and fixed in the week before the report's instant; null without rules (absent on older records). */
+  complianceChanges?: ComplianceChanges | null;
+  /** The audit log's budget edits of the project in the week up to the report's instant, newest first (absent on older records). */
+  budgetChanges?: ReportBudgetChange[];
+}
+
+/** One budget edit as the report lists it: old -> new, who, when. */
+export interface ReportBudgetChange {
+  issueKey: string | null;
+  /** The field edited (Planned budget, Actual cost). */
+  field: string;
+  oldValue: number | null;
+  newValue: number | null;
+  by: PersonRef;
+  /** ISO 8601 instant. */
+  at: string;
 }
 
 /** A project of the report the viewer may not browse: its place, and nothing of it. */
