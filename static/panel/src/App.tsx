@@ -1,7 +1,8 @@
 /**
  * The project manager's issue panel: this item's planned budget, actual cost by source, variance with
  * its colour, the roll-up of its children and which child is over budget, EAC for a work package,
- * its schedule status and its place in its package. PMO editors edit Planned budget and Actual cost
+ * its schedule status, its place in its package, and (Process) the rules in force it and its children
+ * break, each with why it matters and how to fix it. PMO editors edit Planned budget and Actual cost
  * inline; others see why they may not. An edit against a value changed since it was read is refused
  * by the server, and the panel shows the current value instead.
  */
