@@ -62,14 +62,7 @@ export async function buildParts(client: JiraClient, config: StatusReportConfig,
     const figures = projectFigures(data, settings, asOfMs, history, names, undefined, config.activityDays);
     const compliance = figures.metrics.compliance;
     const changes = compliance && settings.complianceRules ? complianceChanges(data, settings.complianceRules, compliance, asOfMs, settings.timeZone) : null;
-    const budgetChanges = audit.map((entry): ReportBudgetChange => ({
-      issueKey: entry.issueKey,
-      field: entry.path,
-      oldValue: typeof entry.oldValue === 'number' ? entry.oldValue : null,
-      newValue: typeof entry.newValue === 'number' ? entry.newValue : null,
-      by: { accountId: entry.actorAccountId, displayName: names.get(entry.actorAccountId) ?? entry.actorAccountId },
-      at: new Date(entry.atMs).toISOString(),
-    }));
+    const budgetChanges = audit.map((entry) => budgetChangeOf(entry, names));
     // A week before the report's day: the snapshot's when the report is of its instant.
     const lastWeek = asOfDay >= today ? (snapshot.lastWeek ?? null) : weekBeforeOf(history, asOfMs);
     return [{ project: snapshot.row, status: snapshot.status, lastWeek, ...figures, activity: figures.activity!, complianceChanges: changes, budgetChanges }];
@@ -83,8 +76,20 @@ function weekBeforeOf(history: readonly { day: number; figures: NonNullable<Repo
   return point ? { day: isoDay(day), figures: point.figures, reconstructed: false } : null;
 }
 
+/** An audit entry as the report lists it, the person named as Jira names them for the reader. */
+export function budgetChangeOf(entry: AuditEntry, names: ReadonlyMap<string, string>): ReportBudgetChange {
+  return {
+    issueKey: entry.issueKey,
+    field: entry.path,
+    oldValue: typeof entry.oldValue === 'number' ? entry.oldValue : null,
+    newValue: typeof entry.newValue === 'number' ? entry.newValue : null,
+    by: { accountId: entry.actorAccountId, displayName: names.get(entry.actorAccountId) ?? entry.actorAccountId },
+    at: new Date(entry.atMs).toISOString(),
+  };
+}
+
 /** The project's budget edits of the week up to T, newest first: nothing after T. */
-async function budgetEditsOf(projectKey: string, asOfMs: number): Promise<AuditEntry[]> {
+export async function budgetEditsOf(projectKey: string, asOfMs: number): Promise<AuditEntry[]> {
   const fromMs = asOfMs - WEEK_MS;
   const { entries } = await allAuditEntries({ projectKey, fromDay: isoDay(dayOfInstant(fromMs)), toDay: isoDay(dayOfInstant(asOfMs)) });
   return entries.filter((entry) => entry.kind === 'budget' && entry.atMs > fromMs && entry.atMs <= asOfMs);
