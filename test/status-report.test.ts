@@ -210,6 +210,13 @@ describe('compliance and budget changes', () => {
     expect(text).not.toContain('No compliance rules are set up');
     expect(text).toContain(`${digitalKeys[0]}: score `);
     expect(text).toContain('123,456');
+    // A record frozen now holds the edit; the live report after it compares with that record, so no longer lists it.
+    const frozen = await call<StatusReportView>('report/freeze', {});
+    expect((frozen.report!.projects as ReportProjectPart[]).find((part) => part.project.key === digitalKeys[0])!.budgetChanges).toContainEqual(expect.objectContaining({ issueKey: epic.key, newValue: 123_456 }));
+    const after = (await call<StatusReportView>('report/view', {}, admin, { localId: LOCAL_ID, extension: { config: { ...config, mode: 'live' } } })).report!;
+    expect(after.agendaSince.basis).toBe('previous record');
+    // The previous record was frozen after the edit: nothing was edited since.
+    expect((after.projects as ReportProjectPart[]).every((part) => (part.budgetChanges ?? []).length === 0)).toBe(true);
     // As of a day before the edit, the edit is not there.
     const past = await call<StatusReportView>('report/freeze', { asOfDay: '2026-05-31' });
     for (const part of past.report!.projects as ReportProjectPart[]) expect(part.budgetChanges).toEqual([]);

@@ -59,6 +59,6 @@ describe('the status report’s compliance and budget changes', () => {
   it('lists the budget edits old -> new, who and when, and says when there were none', () => {
     const edit = { issueKey: 'A-1', field: 'Planned budget', oldValue: 4000, newValue: 5000, by: { accountId: 'u1', displayName: 'Priya Patel' }, at: '2026-03-15T10:00:00.000Z' };
     expect(markdownOf([part(true, [edit])])).toContain('| A | A-1 | Planned budget | 4,000 EUR | 5,000 EUR | Priya Patel | 2026-03-15T10:00:00.000Z |');
-    expect(markdownOf([part(true, [])])).toContain('No budget field was edited through the app in the week up to the report’s day.');
+    expect(markdownOf([part(true, [])])).toContain('No budget field was edited through the app since a week before.');
   });
 });

@@ -155,7 +155,7 @@ export function reportToAdf(report: StatusReport): AdfDocument {
             ['Project', 'Item', 'Field', 'Old', 'New', 'Who', 'When'],
             edits.map(({ projectKey, change }) => [projectKey, change.issueKey ?? '', change.field, budgetValue(change.oldValue, currency), budgetValue(change.newValue, currency), change.by.displayName, change.at]),
           )
-        : paragraph(text('No budget field was edited through the app in the week up to the report’s day.')),
+        : paragraph(text(`No budget field was edited through the app since ${report.agendaSince.basis === 'previous record' ? 'the previous record' : 'a week before'}.`)),
     );
   }
   if (wants('activity')) {

@@ -10,7 +10,7 @@ import { displayNames } from '../jira/users';
 import { dayOfInstant, isoDay } from '../metrics/model';
 import { projectFigures, projectPeople, TREND_WEEKS } from '../metrics/projectView';
 import { complianceChanges } from '../compliance/changes';
-import type { ReportBudgetChange, ReportProjectPart, StatusReportConfig } from '../shared/contract';
+import type { ReportBudgetChange, ReportProjectPart, StatusReportConfig, StatusReportRecordRef } from '../shared/contract';
 import { allAuditEntries, type AuditEntry } from '../store/audit';
 import { projectSettingsIn, settingsInForce } from '../settings/store';
 import { loadProjectData } from '../store/projectData';
@@ -39,7 +39,7 @@ export interface BuiltParts {
  * Every project of the scope that has figures, as of `asOfDay` (today: as its snapshot has them). Names
  * of people come from Jira as `client` sees them.
  */
-export async function buildParts(client: JiraClient, config: StatusReportConfig, asOfDay: string, nowMs: number): Promise<BuiltParts> {
+export async function buildParts(client: JiraClient, config: StatusReportConfig, asOfDay: string, nowMs: number, previous: StatusReportRecordRef | null = null): Promise<BuiltParts> {
   const today = isoDay(dayOfInstant(nowMs));
   const [all, inForce] = await Promise.all([listSnapshots(), settingsInForce()]);
   const snapshots = inScope(all, config).filter((snapshot) => snapshot.metrics !== null && snapshot.status.computedAt !== null);
@@ -49,7 +49,7 @@ export async function buildParts(client: JiraClient, config: StatusReportConfig,
       const [data, history, audit] = await Promise.all([
         loadProjectData(snapshot.projectKey),
         readHistory(snapshot.projectKey, dayOfInstant(asOfMs - TREND_WEEKS * WEEK_MS)),
-        budgetEditsOf(snapshot.projectKey, asOfMs),
+        budgetEditsOf(snapshot.projectKey, asOfMs, previous),
       ]);
       return { snapshot, asOfMs, data, history, audit };
     }),
@@ -88,9 +88,15 @@ export function budgetChangeOf(entry: AuditEntry, names: ReadonlyMap<string, str
   };
 }
 
-/** The project's budget edits of the week up to T, newest first: nothing after T. */
-export async function budgetEditsOf(projectKey: string, asOfMs: number): Promise<AuditEntry[]> {
-  const fromMs = asOfMs - WEEK_MS;
+/**
+ * The project's budget edits since the previous record's figures (the end of its day, or when it was
+ * frozen if that was earlier); without one, the week up to T. Newest first, nothing after T.
+ */
+export async function budgetEditsOf(projectKey: string, asOfMs: number, previous: StatusReportRecordRef | null = null): Promise<AuditEntry[]> {
+  const previousEndMs = previous === null ? null : Math.min(Date.parse(`${previous.asOfDay}T00:00:00Z`) + MS_PER_DAY - 1, Date.parse(previous.frozenAt));
+  // A previous record as recent as T leaves nothing to list: its figures already held every edit.
+  const fromMs = previousEndMs ?? asOfMs - WEEK_MS;
+  if (fromMs >= asOfMs) return [];
   const { entries } = await allAuditEntries({ projectKey, fromDay: isoDay(dayOfInstant(fromMs)), toDay: isoDay(dayOfInstant(asOfMs)) });
   return entries.filter((entry) => entry.kind === 'budget' && entry.atMs > fromMs && entry.atMs <= asOfMs);
 }

@@ -748,7 +748,7 @@ export interface ReportProjectPart {
   items: Record<string, ItemRef>;
   /** Violations newly broken and fixed in the week before the report's instant; null without rules (absent on older records). */
   complianceChanges?: ComplianceChanges | null;
-  /** The audit log's budget edits of the project in the week up to the report's instant, newest first (absent on older records). */
+  /** The audit log's budget edits of the project since the previous record's day (or the week) up to the report's instant, newest first (absent on older records). */
   budgetChanges?: ReportBudgetChange[];
 }
 

@@ -267,7 +267,7 @@ function Report({ report }: { report: StatusReport }) {
           )}
           {shown.some((part) => (part.budgetChanges ?? []).length > 0) ? (
             <SimpleTable<{ projectKey: string; change: NonNullable<ReportProjectPart['budgetChanges']>[number] }>
-              caption="Budget edits of the week up to the report's day"
+              caption={`Budget edits since ${report.agendaSince.basis === 'previous record' ? 'the previous record' : 'a week before'}`}
               testId="report-budget-edits"
               rowKey={(row) => `${row.projectKey}-${row.change.at}-${row.change.issueKey ?? ''}-${row.change.field}`}
               rows={shown.flatMap((part) => (part.budgetChanges ?? []).map((change) => ({ projectKey: part.project.key, change })))}
@@ -282,7 +282,7 @@ function Report({ report }: { report: StatusReport }) {
               ]}
             />
           ) : (
-            <Text>No budget field was edited through the app in the week up to the report’s day.</Text>
+            <Text>No budget field was edited through the app since {report.agendaSince.basis === 'previous record' ? 'the previous record' : 'a week before'}.</Text>
           )}
         </Section>
       ) : null}
