@@ -147,3 +147,21 @@ test('a stakeholder who may browse part of the portfolio sees only that part, wi
   for (const key of contractorKeys) expect(pdf).toContain(key);
   for (const key of portfolioKeys.filter((candidate) => !contractorKeys.includes(candidate))) expect({ key, leaked: new RegExp(`\\b${key}\\b`).test(pdf) }).toEqual({ key, leaked: false });
 }, 120_000);
+
+test('the report shows each project’s compliance from the rule engine: its score with its checks, and the rules broken with their fix', async () => {
+  expect(localId).not.toBe('');
+  await actAs(admin.accountId);
+  await page.goto(`${site.url}${CONFLUENCE_PAGE.path}`);
+  const report = macro(localId);
+  const section = report.getByTestId('report-compliance');
+  await section.waitFor({ timeout: 30_000 });
+  await expect(section.textContent()).resolves.not.toContain('No compliance rules are set up');
+  for (const key of portfolioKeys) {
+    const project = report.getByTestId(`report-compliance-${key}`);
+    await expect(project.textContent()).resolves.toMatch(new RegExp(`^${key}: score.*\\d+ of \\d+ checks passed`));
+  }
+  // A rule broken names how to fix it.
+  const rules = report.locator('[data-testid^="report-compliance-"][data-testid$="-rules"] li');
+  await expect(rules.first().textContent()).resolves.toMatch(/\d+ of \d+\. .+/);
+  await report.getByTestId('report-budget-changes').waitFor();
+}, 120_000);

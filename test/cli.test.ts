@@ -79,6 +79,10 @@ test('report --portfolio --format md is the status report as an e-mail: the agen
     '## Budget changes',
     '## Activity of the last 14 days',
   ]);
+  // The compliance section comes from the rule engine: every project's score, never "no rules set up".
+  const compliance = text.slice(text.indexOf('## Process compliance'), text.indexOf('## Budget changes'));
+  expect(compliance).not.toContain('No compliance rules are set up');
+  for (const key of keys) expect(compliance).toMatch(new RegExp(`### ${key}: score (\\d+\\.\\d%|not available)`));
   // The same figures as the JSON report of the same data.
   const json = JSON.parse(pmo('report', '--data', datasetFile, '--portfolio', category.name).stdout) as { projects: { key: string; name: string; metrics: { health: { rag: string; criteria: string[] }; earnedValue: { spi: { value: number | null } } } }[]; total: { byHealth: Record<string, number> } };
   const summary = text.slice(text.indexOf('## Summary'), text.indexOf('## Earned value'));

@@ -184,6 +184,45 @@ describe('the export', () => {
   }, 60_000);
 });
 
+describe('compliance and budget changes', () => {
+  it('the report shows each project’s compliance from the rule engine and the budget edits of the week, old to new, who and when', async () => {
+    const epicType = dataset.issueTypes.find((type) => type.hierarchyLevel === 1)!;
+    const epic = dataset.issues.find((issue) => issue.projectKey === digitalKeys[0] && issue.issueTypeId === epicType.id)!;
+    const projectId = String(dataset.projects.find((project) => project.key === digitalKeys[0])!.id);
+    const opened = { extension: { issue: { id: String(epic.id), key: epic.key, type: 'Epic' }, project: { id: projectId, key: digitalKeys[0] } } };
+    const read = (await site.invoke('pmo-budget-panel', 'panel/item', {}, admin, opened)) as Answer<{ fields: { plannedBudget: number | null } }>;
+    if (!read.ok) throw new Error(read.error.message);
+    const before = read.data.fields.plannedBudget;
+    const saved = (await site.invoke('pmo-budget-panel', 'panel/setBudget', { field: 'plannedBudget', value: 123_456, expected: before }, admin, opened)) as Answer<{ status: string }>;
+    expect(saved).toMatchObject({ ok: true, data: { status: 'saved' } });
+    await runRound(site);
+
+    const live = (await call<StatusReportView>('report/view', {}, admin, { localId: LOCAL_ID, extension: { config: { ...config, mode: 'live' } } })).report!;
+    const parts = live.projects as ReportProjectPart[];
+    for (const part of parts) {
+      expect(part.metrics.compliance).not.toBeNull();
+      expect(part.complianceChanges).toMatchObject({ newlyBroken: expect.any(Array), newlyFixed: expect.any(Array) });
+    }
+    const edited = parts.find((part) => part.project.key === digitalKeys[0])!;
+    expect(edited.budgetChanges).toContainEqual(expect.objectContaining({ issueKey: epic.key, field: 'Planned budget', oldValue: before, newValue: 123_456, by: expect.objectContaining({ accountId: admin }) }));
+    const { reportToAdf } = await import('../src/reports/adf');
+    const text = JSON.stringify(reportToAdf(live));
+    expect(text).not.toContain('No compliance rules are set up');
+    expect(text).toContain(`${digitalKeys[0]}: score `);
+    expect(text).toContain('123,456');
+    // A record frozen now holds the edit; the live report after it compares with that record, so no longer lists it.
+    const frozen = await call<StatusReportView>('report/freeze', {});
+    expect((frozen.report!.projects as ReportProjectPart[]).find((part) => part.project.key === digitalKeys[0])!.budgetChanges).toContainEqual(expect.objectContaining({ issueKey: epic.key, newValue: 123_456 }));
+    const after = (await call<StatusReportView>('report/view', {}, admin, { localId: LOCAL_ID, extension: { config: { ...config, mode: 'live' } } })).report!;
+    expect(after.agendaSince.basis).toBe('previous record');
+    // The previous record was frozen after the edit: nothing was edited since.
+    expect((after.projects as ReportProjectPart[]).every((part) => (part.budgetChanges ?? []).length === 0)).toBe(true);
+    // As of a day before the edit, the edit is not there.
+    const past = await call<StatusReportView>('report/freeze', { asOfDay: '2026-05-31' });
+    for (const part of past.report!.projects as ReportProjectPart[]) expect(part.budgetChanges).toEqual([]);
+  }, 120_000);
+});
+
 /** The text of a PDF, page by page, as pdf.js reads it. */
 function pdfText(bytes: Uint8Array): string {
   return execFileSync(process.execPath, [path.join(__dirname, 'support', 'pdf-text.mjs')], { input: bytes, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });

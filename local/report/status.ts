@@ -9,7 +9,9 @@ import { computeProjectMetrics } from '../../src/metrics';
 import { dayOfInstant, isoDay } from '../../src/metrics/model';
 import { projectFigures, projectPeople } from '../../src/metrics/projectView';
 import { headlineFigures, portfolioRow } from '../../src/metrics/summary';
+import { complianceChanges } from '../../src/compliance/changes';
 import { assembleReport } from '../../src/reports/assemble';
+import { budgetChangeOf, budgetEditsOf } from '../../src/reports/build';
 import { DEFAULT_REPORT_CONFIG } from '../../src/resolvers/report';
 import { REPORT_SECTIONS, type ReportProjectPart, type StatusReport } from '../../src/shared/contract';
 import { WEEK_MS } from '../../src/sync/lastWeek';
@@ -25,7 +27,9 @@ export async function readStatusReport(client: JiraClient, request: PortfolioOve
     projectKeys: projects.map((project) => project.key),
     sections: [...REPORT_SECTIONS],
   };
-  const names = await displayNames(client, [...new Set(data.flatMap((project) => [...projectPeople(project)]))]);
+  // The app's audit log of budget edits, as the macro's report lists them.
+  const audits = await Promise.all(data.map((project) => budgetEditsOf(project.key, asOfMs)));
+  const names = await displayNames(client, [...new Set([...data.flatMap((project) => [...projectPeople(project)]), ...audits.flat().map((entry) => entry.actorAccountId)])]);
   const readAt = now.toISOString();
   const parts = data.map((project, index): ReportProjectPart => {
     const settings = settingsFor(inForce, project.key, project.portfolio);
@@ -38,6 +42,8 @@ export async function readStatusReport(client: JiraClient, request: PortfolioOve
       lastWeek: { day: isoDay(dayOfInstant(weekAgoMs)), figures: headlineFigures(computeProjectMetrics(project, settings, weekAgoMs, { forecast: true })), reconstructed: true },
       ...figures,
       activity: figures.activity!,
+      complianceChanges: metrics.compliance && settings.complianceRules ? complianceChanges(project, settings.complianceRules, metrics.compliance, asOfMs, settings.timeZone) : null,
+      budgetChanges: audits[index].map((entry) => budgetChangeOf(entry, names)),
     };
   });
   return assembleReport({

@@ -141,12 +141,22 @@ export function reportToAdf(report: StatusReport): AdfDocument {
   }
   if (wants('compliance')) {
     content.push(heading(2, 'Process compliance'));
-    content.push(paragraph(text('No compliance rules are set up for these projects yet.')));
+    for (const part of shown) content.push(...complianceBlocks(part));
+    if (shown.length === 0) content.push(paragraph(text('No project to show.')));
   }
   if (wants('budgetChanges')) {
     content.push(heading(2, 'Budget changes'));
     const changes = report.agenda.filter((item) => item.kind === 'budget change');
     content.push(changes.length > 0 ? bullets(changes.map((item) => item.text)) : paragraph(text(`No project's budget changed by more than ${(report.config.budgetChangeShare * 100).toFixed(0)}% since ${report.agendaSince.day}.`)));
+    const edits = shown.flatMap((part) => (part.budgetChanges ?? []).map((change) => ({ projectKey: part.project.key, change })));
+    content.push(
+      edits.length > 0
+        ? table(
+            ['Project', 'Item', 'Field', 'Old', 'New', 'Who', 'When'],
+            edits.map(({ projectKey, change }) => [projectKey, change.issueKey ?? '', change.field, budgetValue(change.oldValue, currency), budgetValue(change.newValue, currency), change.by.displayName, change.at]),
+          )
+        : paragraph(text(`No budget field was edited through the app since ${report.agendaSince.basis === 'previous record' ? 'the previous record' : 'a week before'}.`)),
+    );
   }
   if (wants('activity')) {
     content.push(heading(2, `Activity of the last ${report.config.activityDays} days`));
@@ -162,4 +172,44 @@ export function reportToAdf(report: StatusReport): AdfDocument {
     );
   }
   return { type: 'doc', version: 1, content };
+}
+
+const share = (value: number) => `${(value * 100).toFixed(1)}%`;
+const budgetValue = (value: number | null, currency: string | null) => (value === null ? 'empty' : `${amount.format(value)}${currency ? ` ${currency}` : ''}`);
+
+/** One project's compliance: the score as of the report's day with its checks, the trend, violations by rule, this week's changes. */
+export function complianceBlocks(part: ReportProjectPart): Block[] {
+  const key = part.project.key;
+  const compliance = part.metrics.compliance;
+  if (compliance === null) return [heading(3, key), paragraph(text('No compliance rules are enabled for this project.'))];
+  const { score } = compliance;
+  const blocks: Block[] = [
+    heading(3, `${key}: score ${score.value === null ? `not available: ${score.reason}` : share(score.value)}`),
+    paragraph(text(`${compliance.passedChecks} of ${compliance.applicableChecks} checks passed, weighted by severity; ${compliance.violations.length} violations.`)),
+  ];
+  const points = part.trend.filter((point) => point.compliance !== null).slice(-8);
+  if (points.length > 0) blocks.push(paragraph(text('Trend: ', true), text(points.map((point) => `${point.day} ${share(point.compliance!)}${point.reconstructed ? ' (reconstructed)' : ''}`).join(', '))));
+  const broken = compliance.byRule.filter((rule) => rule.applicable > rule.passed);
+  if (broken.length > 0) {
+    blocks.push(
+      table(
+        ['Rule', 'Severity', 'Violations', 'Items', 'How to fix'],
+        broken.map((rule) => {
+          const keys = compliance.violations.filter((violation) => violation.ruleId === rule.ruleId).map((violation) => violation.key);
+          return [rule.title, rule.severity, `${keys.length} of ${rule.applicable}`, `${keys.slice(0, 10).join(', ')}${keys.length > 10 ? `, and ${keys.length - 10} more` : ''}`, rule.howToFix];
+        }),
+      ),
+    );
+  } else blocks.push(paragraph(text('Every item follows every rule in force.')));
+  const changes = part.complianceChanges;
+  if (changes) {
+    const named = (list: typeof changes.newlyBroken) => list.slice(0, 10).map((violation) => `${violation.key} ${violation.problem} (${violation.ruleId})`).join('; ');
+    blocks.push(
+      bullets([
+        changes.newlyBroken.length > 0 ? `Newly broken since ${changes.since} (${changes.newlyBroken.length}): ${named(changes.newlyBroken)}` : `Nothing newly broken since ${changes.since}.`,
+        changes.newlyFixed.length > 0 ? `Fixed since ${changes.since} (${changes.newlyFixed.length}): ${named(changes.newlyFixed)}` : `Nothing fixed since ${changes.since}.`,
+      ]),
+    );
+  }
+  return blocks;
 }

@@ -168,6 +168,37 @@ export interface IssuePanelView {
   computedAt: string | null;
   /** This item's work package's line against the project's chosen baseline; null until the project is synced. */
   baseline?: PanelBaseline | null;
+  /** The rules in force checked on this item and its children; null until the item is in the synced data. */
+  compliance?: ItemCompliance | null;
+}
+
+/** One rule one item breaks, with what is wrong, why it matters and how to fix it. */
+export interface ItemComplianceViolation {
+  ruleId: string;
+  title: string;
+  whyItMatters: string;
+  howToFix: string;
+  severity: ComplianceSeverity;
+  /** What is wrong, about this item: "lacks an assignee". */
+  problem: string;
+}
+
+/** An item of the panel (the one it is opened on, or a child) with the rules it breaks. */
+export interface ItemComplianceEntry {
+  key: string;
+  summary: string;
+  isChild: boolean;
+  violations: ItemComplianceViolation[];
+}
+
+export interface ItemCompliance {
+  /** Rules in force for the item's project; 0 with `noRulesReason` when none is enabled. */
+  rulesInForce: number;
+  noRulesReason: string | null;
+  /** The item and its children checked (those existing in the synced data). */
+  checkedItems: number;
+  /** Only the items breaking a rule: the item first, then its children by key. */
+  entries: ItemComplianceEntry[];
 }
 
 /** The panel's baseline line: the item's work package against the chosen baseline, or why there is none. */
@@ -735,6 +766,22 @@ export interface ReportProjectPart {
   milestones: MilestoneForecast[];
   activity: ActivityMetrics;
   items: Record<string, ItemRef>;
+  /** Violations newly broken and fixed in the week before the report's instant; null without rules (absent on older records). */
+  complianceChanges?: ComplianceChanges | null;
+  /** The audit log's budget edits of the project since the previous record's day (or the week) up to the report's instant, newest first (absent on older records). */
+  budgetChanges?: ReportBudgetChange[];
+}
+
+/** One budget edit as the report lists it: old -> new, who, when. */
+export interface ReportBudgetChange {
+  issueKey: string | null;
+  /** The field edited (Planned budget, Actual cost). */
+  field: string;
+  oldValue: number | null;
+  newValue: number | null;
+  by: PersonRef;
+  /** ISO 8601 instant. */
+  at: string;
 }
 
 /** A project of the report the viewer may not browse: its place, and nothing of it. */

@@ -15,6 +15,9 @@ import { fieldBudgetVariance } from '../../metrics/budget';
 import { itemPanelFigures, panelBaselineOf } from '../../metrics/itemPanel';
 import { UNNAMED } from '../../metrics/projectView';
 import type { SettingsDocument } from '../../settings/schema';
+import { itemCompliance } from '../../compliance/item';
+import { effectiveRules } from '../../compliance/settings';
+import { complianceSettingsOf } from '../../settings/mapping';
 import { getGroupMembers, getSettings, projectSettingsFor } from '../../settings/store';
 import {
   BUDGET_FIELD_NAMES,
@@ -114,6 +117,10 @@ export const panelItem = answered(z.strictObject({}), async (_payload, caller): 
   const nowMs = Date.now();
   const figures = data ? itemPanelFigures(data, settings, nowMs, issue.key) : null;
   const category = issue.fields.status?.statusCategory?.key;
+  // The rules in force for the project as of now (its portfolio's overrides included). Its children come
+  // from the project's own synced data: Jira grants browsing by project, and the viewer may browse this one.
+  const rules = effectiveRules(complianceSettingsOf(document), projectKey, snapshot?.row.portfolio?.name ?? null);
+  const compliance = data ? itemCompliance(data, rules, nowMs, settings.timeZone, issue.key) : null;
   return {
     issue: {
       key: issue.key,
@@ -133,6 +140,7 @@ export const panelItem = answered(z.strictObject({}), async (_payload, caller): 
     // The synced data's time: the figures are as fresh as the project's last sync.
     computedAt: figures ? (snapshot?.status.syncedAt ?? null) : null,
     baseline: data && figures ? panelBaselineOf(data, nowMs, issue.key, figures.place?.workPackage?.key ?? null, await chosenBaseline(document, projectKey)) : null,
+    compliance,
   };
 });
 

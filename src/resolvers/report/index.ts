@@ -92,7 +92,8 @@ export async function readReport(client: JiraClient, context: unknown, request: 
   if (config.mode === 'frozen' && wanted === undefined) return { configured: true, report: null, reason: 'This report is frozen but has no record yet: freeze it to keep today’s status as a record.', records };
 
   if (wanted === undefined) {
-    const built = await buildParts(client, config, isoDay(dayOfInstant(nowMs)), nowMs);
+    // Budget edits since the latest record's day (the agenda compares with it too).
+    const built = await buildParts(client, config, isoDay(dayOfInstant(nowMs)), nowMs, records[0] ?? null);
     const previous = records[0] ? await readRecord(macro.localId, records[0].id) : undefined;
     const report = assembleReport({
       config,
@@ -135,7 +136,9 @@ export async function freezeReport(client: JiraClient, context: unknown, request
   const today = isoDay(dayOfInstant(nowMs));
   const asOfDay = request.asOfDay ?? today;
   if (asOfDay > today) throw new ResolverFailure('INVALID_PAYLOAD', `A report can be frozen as of today (${today}) or a day before, not ${asOfDay}.`);
-  const built = await buildParts(client, macro.config, asOfDay, nowMs);
+  // Budget edits since the latest record of this day or before; a week without one.
+  const earlier = (await listRecords(macro.localId)).find((record) => record.asOfDay <= asOfDay);
+  const built = await buildParts(client, macro.config, asOfDay, nowMs, earlier ?? null);
   const mayBrowse = await browseCheck(client, built.parts);
   if (!built.parts.some((part) => mayBrowse(part.project.id))) throw new ResolverFailure('FORBIDDEN', 'You may not browse any project of this report, so you cannot freeze it.');
   const recordId = randomUUID();

@@ -1,7 +1,8 @@
 /**
  * The project manager's issue panel: this item's planned budget, actual cost by source, variance with
  * its colour, the roll-up of its children and which child is over budget, EAC for a work package,
- * its schedule status and its place in its package. PMO editors edit Planned budget and Actual cost
+ * its schedule status, its place in its package, and (Process) the rules in force it and its children
+ * break, each with why it matters and how to fix it. PMO editors edit Planned budget and Actual cost
  * inline; others see why they may not. An edit against a value changed since it was read is refused
  * by the server, and the panel shows the current value instead.
  */
@@ -10,7 +11,7 @@ import Button from '@atlaskit/button/default/button';
 import Lozenge from '@atlaskit/lozenge';
 import Spinner from '@atlaskit/spinner';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
-import { BUDGET_FIELD_NAMES, BUDGET_FIELDS, type BudgetField, type IssuePanelView, type ItemMoney, type PanelBaseline } from '@pmo/contract';
+import { BUDGET_FIELD_NAMES, BUDGET_FIELDS, type BudgetField, type IssuePanelView, type ItemMoney, type ItemCompliance, type PanelBaseline } from '@pmo/contract';
 import { callResolver } from '../../shared/api';
 import { formatDay, formatMoney } from '../../shared/format';
 import { Failure, FigureValue, Notice } from '../../shared/ui';
@@ -152,6 +153,57 @@ function BaselineLine({ baseline, currency }: { baseline: PanelBaseline; currenc
   );
 }
 
+const SEVERITY_APPEARANCE = { high: 'removed', medium: 'moved', low: 'default' } as const;
+
+/** The rules in force broken by this item and its children, grouped by item, each with its fix. */
+function Process({ compliance, itemKey }: { compliance: ItemCompliance; itemKey: string }) {
+  return (
+    <Stack space="space.100" testId="process">
+      <Text weight="semibold">Process</Text>
+      {compliance.noRulesReason !== null ? (
+        <span data-testid="process-no-rules">
+          <Text color="color.text.subtle">{compliance.noRulesReason}</Text>
+        </span>
+      ) : compliance.entries.length === 0 ? (
+        <span data-testid="process-clean">
+          <Text color="color.text.subtle">
+            {compliance.checkedItems > 1 ? 'This item and its children follow every rule in force' : 'This item follows every rule in force'} ({compliance.rulesInForce} rules).
+          </Text>
+        </span>
+      ) : (
+        compliance.entries.map((entry) => (
+          <Stack key={entry.key} space="space.050" testId={`process-${entry.key}`}>
+            <Text weight="medium">
+              {entry.key === itemKey ? 'This item' : `Child ${entry.key} ${entry.summary}`}
+            </Text>
+            <ul>
+              {entry.violations.map((violation) => (
+                <li key={violation.ruleId} data-testid={`process-${entry.key}-${violation.ruleId}`}>
+                  <Stack space="space.025">
+                    <Inline space="space.100" alignBlock="center">
+                      <Lozenge appearance={SEVERITY_APPEARANCE[violation.severity]}>{violation.severity}</Lozenge>
+                      <Text weight="semibold">{violation.title}</Text>
+                    </Inline>
+                    <Text>
+                      {entry.key} {violation.problem}.
+                    </Text>
+                    <span data-testid="process-fix">
+                      <Text>How to fix: {violation.howToFix}</Text>
+                    </span>
+                    <Text color="color.text.subtle" size="small">
+                      Why it matters: {violation.whyItMatters}
+                    </Text>
+                  </Stack>
+                </li>
+              ))}
+            </ul>
+          </Stack>
+        ))
+      )}
+    </Stack>
+  );
+}
+
 function Panel({ view, reload }: { view: IssuePanelView; reload: () => Promise<void> }) {
   const { money, currency } = view;
   return (
@@ -233,6 +285,7 @@ function Panel({ view, reload }: { view: IssuePanelView; reload: () => Promise<v
         </Inline>
       ) : null}
       {view.baseline ? <BaselineLine baseline={view.baseline} currency={currency} /> : null}
+      {view.compliance ? <Process compliance={view.compliance} itemKey={view.issue.key} /> : null}
       {view.place ? (
         <span data-testid="place">
           <Text color="color.text.subtle">

@@ -14,7 +14,7 @@ import { token } from '@atlaskit/tokens';
 import type { PortfolioMetrics, ReportProjectPart, StatusReport, StatusReportView } from '@pmo/contract';
 import { callResolver } from '../../shared/api';
 import { TrendChart } from '../../shared/charts';
-import { formatDateTime, formatDay, formatNumber } from '../../shared/format';
+import { formatDateTime, formatDay, formatMoney, formatNumber } from '../../shared/format';
 import { Failure, FigureValue, HealthLozenge, healthReason, Notice, Section, SimpleTable } from '../../shared/ui';
 import { asCallError, shownData, useResolver } from '../../shared/useResolver';
 import type { ResolverCallError } from '../../shared/api';
@@ -24,6 +24,68 @@ const isShown = (part: StatusReport['projects'][number]): part is ReportProjectP
 
 function openItem(issueKey: string) {
   void router.open({ target: 'issue', issueKey });
+}
+
+/** One project's compliance: the score as of the report's day with its checks, the trend, violations by rule with their items, this week's changes. */
+function ProjectCompliance({ part }: { part: ReportProjectPart }) {
+  const key = part.project.key;
+  const compliance = part.metrics.compliance;
+  if (compliance === null) {
+    return (
+      <Stack space="space.050" testId={`report-compliance-${key}`}>
+        <Text weight="medium">{key}: no compliance rules are enabled for this project.</Text>
+      </Stack>
+    );
+  }
+  const trend = part.trend.filter((point) => point.compliance !== null).slice(-8);
+  const broken = compliance.byRule.filter((rule) => rule.applicable > rule.passed);
+  const changes = part.complianceChanges ?? null;
+  return (
+    <Stack space="space.050" testId={`report-compliance-${key}`}>
+      <Inline space="space.100" alignBlock="center">
+        <Text weight="medium">{key}: score</Text>
+        <FigureValue figure={compliance.score} kind="percent" testId={`report-compliance-${key}-score`} />
+        <Text color="color.text.subtle">
+          ({compliance.passedChecks} of {compliance.applicableChecks} checks passed, weighted by severity)
+        </Text>
+      </Inline>
+      {trend.length > 0 ? (
+        <Text color="color.text.subtle">
+          Trend: {trend.map((point) => `${formatDay(point.day)} ${formatNumber(point.compliance!, 'percent')}${point.reconstructed ? ' (reconstructed)' : ''}`).join(', ')}
+        </Text>
+      ) : null}
+      {broken.length === 0 ? (
+        <Text>Every item follows every rule in force.</Text>
+      ) : (
+        <ul data-testid={`report-compliance-${key}-rules`}>
+          {broken.map((rule) => {
+            const keys = compliance.violations.filter((violation) => violation.ruleId === rule.ruleId).map((violation) => violation.key);
+            return (
+              <li key={rule.ruleId} data-rule={rule.ruleId}>
+                <Lozenge>{rule.severity}</Lozenge> <Text weight="semibold">{rule.title}</Text>{' '}
+                <Text>
+                  {keys.length} of {rule.applicable}. {rule.howToFix}
+                </Text>{' '}
+                {keys.slice(0, 10).map((issueKey) => (
+                  <Button key={issueKey} appearance="subtle" spacing="compact" onClick={() => openItem(issueKey)}>
+                    {issueKey}
+                  </Button>
+                ))}
+                {keys.length > 10 ? <Text> and {keys.length - 10} more</Text> : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {changes ? (
+        <Text testId={`report-compliance-${key}-changes`}>
+          Since {formatDay(changes.since)}: {changes.newlyBroken.length} newly broken
+          {changes.newlyBroken.length > 0 ? ` (${changes.newlyBroken.slice(0, 5).map((violation) => `${violation.key} ${violation.problem}`).join('; ')})` : ''}, {changes.newlyFixed.length} fixed
+          {changes.newlyFixed.length > 0 ? ` (${changes.newlyFixed.slice(0, 5).map((violation) => violation.key).join(', ')})` : ''}.
+        </Text>
+      ) : null}
+    </Stack>
+  );
 }
 
 function Report({ report }: { report: StatusReport }) {
@@ -182,7 +244,9 @@ function Report({ report }: { report: StatusReport }) {
 
       {wants('compliance') ? (
         <Section title="Process compliance" testId="report-compliance">
-          <Text>No compliance rules are set up for these projects yet.</Text>
+          {shown.map((part) => (
+            <ProjectCompliance key={part.project.key} part={part} />
+          ))}
         </Section>
       ) : null}
 
@@ -200,6 +264,25 @@ function Report({ report }: { report: StatusReport }) {
                   <li key={index}>{item.text}</li>
                 ))}
             </ul>
+          )}
+          {shown.some((part) => (part.budgetChanges ?? []).length > 0) ? (
+            <SimpleTable<{ projectKey: string; change: NonNullable<ReportProjectPart['budgetChanges']>[number] }>
+              caption={`Budget edits since ${report.agendaSince.basis === 'previous record' ? 'the previous record' : 'a week before'}`}
+              testId="report-budget-edits"
+              rowKey={(row) => `${row.projectKey}-${row.change.at}-${row.change.issueKey ?? ''}-${row.change.field}`}
+              rows={shown.flatMap((part) => (part.budgetChanges ?? []).map((change) => ({ projectKey: part.project.key, change })))}
+              columns={[
+                { key: 'project', label: 'Project', value: (row) => row.projectKey },
+                { key: 'item', label: 'Item', value: (row) => row.change.issueKey ?? '' },
+                { key: 'field', label: 'Field', value: (row) => row.change.field },
+                { key: 'old', label: 'Old', numeric: true, value: (row) => (row.change.oldValue === null ? 'empty' : formatMoney(row.change.oldValue, currency)) },
+                { key: 'new', label: 'New', numeric: true, value: (row) => (row.change.newValue === null ? 'empty' : formatMoney(row.change.newValue, currency)) },
+                { key: 'who', label: 'Who', value: (row) => row.change.by.displayName },
+                { key: 'when', label: 'When', value: (row) => formatDateTime(row.change.at) },
+              ]}
+            />
+          ) : (
+            <Text>No budget field was edited through the app since {report.agendaSince.basis === 'previous record' ? 'the previous record' : 'a week before'}.</Text>
           )}
         </Section>
       ) : null}
