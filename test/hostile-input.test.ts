@@ -285,7 +285,24 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       expect(await settingsAnswer( 'audit/csv', {}, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     },
   },
+  'budgets/preview': {
+    valid: () => ({ csv: budgetCsvOf(contractorsIssue(), '', '') }),
+    foreign: async () => {
+      expect(await settingsAnswer('budgets/preview', { csv: budgetCsvOf(contractorsIssue(), '5', '') }, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'budgets/import': {
+    // A row that leaves both fields as they are: imported, nothing changed.
+    valid: () => ({ csv: budgetCsvOf(contractorsIssue(), '', '') }),
+    foreign: async () => {
+      expect(await settingsAnswer('budgets/import', { csv: budgetCsvOf(contractorsIssue(), '5', '') }, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
 };
+
+const budgetCsvOf = (issueKey: string, planned: string, actual: string): string => `issue key,planned budget,actual cost\n${issueKey},${planned},${actual}\n`;
+/** An item of a project the contractor may browse. */
+const contractorsIssue = (): string => dataset.issues.find((issue) => issue.key.startsWith(`${browsableProjectKeys(dataset, contractor)[0]}-`))!.key;
 
 async function settingsAsAdmin(): Promise<SettingsView> {
   const answer = await answerOf<SettingsView>('pmo-settings', 'settings/get', {});
