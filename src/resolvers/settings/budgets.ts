@@ -40,6 +40,8 @@ export interface BudgetImportDependencies {
 
 /** Keys in one `key in (...)` search: a page of issues with fields is at most 100. */
 const KEYS_PER_SEARCH = SEARCH_MAX_WITH_FIELDS;
+/** Searches in flight at once. */
+const SEARCHES_PARALLEL = 5;
 /** Storage reads and writes in flight at once. */
 const STORAGE_PARALLEL = 20;
 const NOT_BROWSABLE = 'does not exist or you may not browse it';
@@ -69,8 +71,11 @@ async function readItems(user: JiraClient, keys: readonly string[], fieldIds: Me
   const fields = ['project', fieldIds.plannedBudget, fieldIds.actualCost].filter((id): id is string => id !== null);
   const items = new Map<string, Item>();
   let requests = 0;
-  for (let start = 0; start < keys.length; start += KEYS_PER_SEARCH) {
-    let chunk = keys.slice(start, start + KEYS_PER_SEARCH);
+  const chunks: string[][] = [];
+  for (let start = 0; start < keys.length; start += KEYS_PER_SEARCH) chunks.push(keys.slice(start, start + KEYS_PER_SEARCH));
+  // A few searches at once: Jira's answer time, not the app, is what an import of thousands waits on.
+  await inBatches(chunks, SEARCHES_PARALLEL, async (first) => {
+    let chunk = first;
     while (chunk.length > 0) {
       try {
         requests += 1;
@@ -84,18 +89,16 @@ async function readItems(user: JiraClient, keys: readonly string[], fieldIds: Me
             jira: { plannedBudget: value(fieldIds.plannedBudget), actualCost: value(fieldIds.actualCost) },
           });
         }
-        break;
+        return;
       } catch (error) {
         if (!(error instanceof JiraBadRequestError)) throw error;
-        const unknown = new Set(
-          error.jiraMessages.flatMap((message) => [...message.matchAll(/key '([^']+)'/g)].map((match) => match[1].toUpperCase())),
-        );
+        const unknown = new Set(error.jiraMessages.flatMap((message) => [...message.matchAll(/key '([^']+)'/g)].map((match) => match[1].toUpperCase())));
         const rest = chunk.filter((key) => !unknown.has(key));
         if (rest.length === chunk.length) throw error;
         chunk = rest;
       }
     }
-  }
+  });
   return { items, requests };
 }
 
