@@ -13,6 +13,7 @@ import type { AuditFilter, AuditPageView, CostSourceSetting, SettingsDocumentJso
 import { callResolver } from '../../shared/api';
 import { Failure, Notice } from '../../shared/ui';
 import { asCallError, shownData, useResolver } from '../../shared/useResolver';
+import { BudgetImport } from './BudgetImport';
 
 type Message = { kind: 'saved' | 'error'; text: string } | null;
 
@@ -236,6 +237,7 @@ function Settings({ initial }: { initial: SettingsView }) {
           Import (checked whole before anything is stored)
         </Button>
       </Stack>
+      <BudgetImport disabled={!view.editable} currency={view.document.currency} />
       <Audit view={view} />
     </Stack>
   );
