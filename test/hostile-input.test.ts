@@ -348,6 +348,19 @@ const PROBES: Record<string, { valid: () => Promise<object> | object; foreign?: 
       expect(answer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     },
   },
+  'budgets/preview': {
+    valid: () => ({ csv: budgetCsvOf(contractorsIssue(), '', '') }),
+    foreign: async () => {
+      expect(await settingsAnswer('budgets/preview', { csv: budgetCsvOf(contractorsIssue(), '5', '') }, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
+  'budgets/import': {
+    // A row that leaves both fields as they are: imported, nothing changed.
+    valid: () => ({ csv: budgetCsvOf(contractorsIssue(), '', '') }),
+    foreign: async () => {
+      expect(await settingsAnswer('budgets/import', { csv: budgetCsvOf(contractorsIssue(), '5', '') }, contractor)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    },
+  },
 };
 
 /** Names of the baselines the probes set, kept apart (a project refuses two baselines of one name). */
@@ -358,6 +371,10 @@ async function baselinesAsAdmin(): Promise<ProjectBaselinesView> {
   if (!answer.ok) throw new Error(answer.error.message);
   return answer.data;
 }
+
+const budgetCsvOf = (issueKey: string, planned: string, actual: string): string => `issue key,planned budget,actual cost\n${issueKey},${planned},${actual}\n`;
+/** An item of a project the contractor may browse. */
+const contractorsIssue = (): string => dataset.issues.find((issue) => issue.key.startsWith(`${browsableProjectKeys(dataset, contractor)[0]}-`))!.key;
 
 async function settingsAsAdmin(): Promise<SettingsView> {
   const answer = await answerOf<SettingsView>('pmo-settings', 'settings/get', {});

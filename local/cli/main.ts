@@ -14,6 +14,7 @@ import type { JiraKnobsPatch } from '../jira/server';
 import { streamDemoDataset, writeDatasetJson, generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { realJiraFromEnvironment, startLocalSite, type DatasetSource } from '../site/site';
 import { PROJECT_ROOT } from '../site/manifest';
+import { budgetsImport, readSettingsFile, settingsExport, settingsImport, type AdminOptions } from './admin';
 import { checkManifest } from './checkManifest';
 import { formatReport, REPORT_FORMATS, statusReportMarkdown, toReport, type ReportFormat } from './report';
 
@@ -192,10 +193,13 @@ interface ReportOptions {
   data?: string;
   as?: string;
   dataDir: string;
+  settings?: string;
 }
 
 async function report(options: ReportOptions): Promise<void> {
   if (options.project && options.portfolio) throw new Error('Give --project or --portfolio, not both.');
+  // Checked whole before any site starts; reported under, never stored.
+  const settings = options.settings ? readSettingsFile(options.settings) : undefined;
   const realJira = realJiraFromEnvironment();
   const site = await startLocalSite({
     port: 0,
@@ -221,7 +225,7 @@ async function report(options: ReportOptions): Promise<void> {
       : options.portfolio
         ? { scope: 'portfolio', portfolioName: options.portfolio }
         : { scope: 'all' };
-    const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}) };
+    const payload: PortfolioOverviewRequest = { filter, ...(options.asOf ? { asOf: options.asOf } : {}), ...(settings ? { settings } : {}) };
     if (options.format === 'md') {
       process.stdout.write(statusReportMarkdown(unwrap(await invokeLiveReport(site, 'report/status', payload, accountId))));
       return;
@@ -283,7 +287,38 @@ export function buildProgram(): Command {
     .option('--data <file>', 'report on this dataset file', parseExistingFile)
     .option('--as <user>', 'run as this user (account id, email or display name); the site admin by default')
     .addOption(dataDirOption())
+    .option('--settings <file>', 'report under this settings document (JSON, docs/settings.md) instead of the stored one', parseExistingFile)
     .action((options: ReportOptions) => report(options));
+
+  const asOption = () => new Option('--as <user>', 'run as this user (account id, email or display name); the site admin by default');
+  const budgets = program.command('budgets').description('the budget fields of many items at once');
+  budgets
+    .command('import')
+    .description('set Planned budget and Actual cost from a CSV (docs/budgets.md), checked whole, as a PMO editor')
+    .argument('<file>', 'CSV with the header: issue key, planned budget, actual cost', parseExistingFile)
+    .addOption(asOption())
+    .option('--dry-run', 'check the file and print what would change, writing nothing')
+    .option('--data <file>', 'run on this dataset file (in memory) instead of the data folder', parseExistingFile)
+    .addOption(dataDirOption())
+    .action((file: string, options: AdminOptions & { dryRun?: boolean }) => budgetsImport(file, options));
+
+  const settingsCommand = program.command('settings').description('the PMO settings document as JSON (docs/settings.md)');
+  settingsCommand
+    .command('export')
+    .description('write the settings document to a file')
+    .argument('<file>', 'JSON file to write')
+    .addOption(asOption())
+    .option('--data <file>', 'run on this dataset file (in memory) instead of the data folder', parseExistingFile)
+    .addOption(dataDirOption())
+    .action((file: string, options: AdminOptions) => settingsExport(file, options));
+  settingsCommand
+    .command('import')
+    .description('replace the settings document with a file, checked whole, as a PMO editor')
+    .argument('<file>', 'JSON settings document', parseExistingFile)
+    .addOption(asOption())
+    .option('--data <file>', 'run on this dataset file (in memory) instead of the data folder', parseExistingFile)
+    .addOption(dataDirOption())
+    .action((file: string, options: AdminOptions) => settingsImport(file, options));
 
   program
     .command('check-manifest')

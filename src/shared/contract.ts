@@ -1013,6 +1013,50 @@ export interface SettingsResolvers {
   'audit/csv': { payload: AuditFilter; data: AuditCsv };
   /** People of the site by name, as the viewer may look them up in Jira, to give them a rate or a capacity. */
   'settings/people': { payload: PeopleSearchRequest; data: { people: PersonRef[] } };
+  'budgets/preview': { payload: BudgetImportRequest; data: BudgetImportPreview };
+  'budgets/import': { payload: BudgetImportRequest; data: BudgetImportSummary };
+}
+
+// Budgets in bulk: a CSV of planned budgets and actual costs (format docs/budgets.md) on the settings page.
+
+export interface BudgetImportRequest {
+  /** The file's text: header `issue key, planned budget, actual cost`. */
+  csv: string;
+}
+
+/** A row that keeps the file from being imported; line 0 is the file as a whole. */
+export interface BudgetImportProblem {
+  line: number;
+  issueKey: string | null;
+  message: string;
+}
+
+/** One value the import changes (null: the field is emptied). */
+export interface BudgetImportChange {
+  line: number;
+  issueKey: string;
+  projectKey: string;
+  field: BudgetField;
+  oldValue: number | null;
+  newValue: number | null;
+}
+
+export interface BudgetImportPreview {
+  /** True when the file would be imported as it is. */
+  ok: boolean;
+  problems: BudgetImportProblem[];
+  rows: number;
+  changes: BudgetImportChange[];
+  valuesUnchanged: number;
+}
+
+export interface BudgetImportSummary {
+  rows: number;
+  itemsChanged: number;
+  valuesChanged: number;
+  valuesUnchanged: number;
+  byProject: { projectKey: string; itemsChanged: number; valuesChanged: number }[];
+  changes: BudgetImportChange[];
 }
 
 export interface PeopleSearchRequest {

@@ -7,9 +7,10 @@ import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
 import { accountIdSchema, daySchema } from '../../settings/schema';
 import { searchUsers } from '../../jira/users';
-import type { AuditFilter, AuditQueryRequest, PeopleSearchRequest, SettingsImportRequest, SettingsResolvers, SettingsSaveRequest } from '../../shared/contract';
+import type { AuditFilter, AuditQueryRequest, BudgetImportRequest, PeopleSearchRequest, SettingsImportRequest, SettingsResolvers, SettingsSaveRequest } from '../../shared/contract';
 import { answered } from '../envelope';
 import { surfaceResolver } from '../surface';
+import { importBudgetsAs, previewBudgetImport } from './budgets';
 import { exportAuditCsv, exportSettings, importSettingsAs, readAudit, readSettingsView, saveSettingsAs } from './settings';
 
 const nothing: z.ZodType<Record<string, never>> = z.strictObject({});
@@ -18,6 +19,9 @@ const expectedVersion = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEG
 /** The document itself is validated whole by the settings schema, which names each wrong path. */
 const saveSchema: z.ZodType<SettingsSaveRequest> = z.strictObject({ expectedVersion, document: z.unknown() });
 const importSchema: z.ZodType<SettingsImportRequest> = z.strictObject({ expectedVersion, json: z.string().max(190_000, 'the file is larger than settings can hold') });
+
+/** A file of at most 10,000 rows fits well inside this; its rows are checked by src/budgets/csvImport.ts. */
+const budgetImportSchema: z.ZodType<BudgetImportRequest> = z.strictObject({ csv: z.string().max(2_000_000, 'the file is larger than 2 MB') });
 
 const filterShape = {
   accountId: accountIdSchema.optional(),
@@ -46,6 +50,8 @@ export const settingsPage = surfaceResolver<SettingsResolvers>({
   'settings/people': answered(peopleSchema, async (payload) => ({
     people: (await searchUsers(jiraAsUser(), payload.query)).filter((user) => user.displayName !== '').map((user) => ({ accountId: user.accountId, displayName: user.displayName })),
   })),
+  'budgets/preview': answered(budgetImportSchema, (payload, caller) => previewBudgetImport(deps(), caller.accountId, payload.csv)),
+  'budgets/import': answered(budgetImportSchema, (payload, caller) => importBudgetsAs(deps(), caller.accountId, payload.csv, Date.now())),
 });
 
 export const handler = settingsPage.handler;

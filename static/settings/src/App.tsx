@@ -22,6 +22,7 @@ import { RatesSection } from './sections/RatesSection';
 import { ForecastCapacitySection, ThresholdsSection } from './sections/ThresholdsSection';
 import { problemsOf, type SectionProps } from './sections/common';
 import { failureText } from './sections/failure';
+import { BudgetImport } from './BudgetImport';
 
 type Message = { kind: 'saved' | 'error'; text: string } | null;
 
@@ -142,6 +143,7 @@ function Settings({ initial, reload }: { initial: SettingsView; reload: () => Pr
         onError={(text) => setMessage({ kind: 'error', text })}
         onImport={(json) => void run(() => callResolver('settings/import', { expectedVersion: view.version, json }))}
       />
+      <BudgetImport disabled={!view.editable} currency={view.document.currency} />
       <AuditSection view={view} />
     </Stack>
   );
