@@ -138,7 +138,7 @@ test('the PMO manager sets the currency, the editor group, the site default rate
   await page.goto(`${site.url}/settings/apps/pmo-settings`);
   const settings = app();
   await settings.getByTestId('save').waitFor({ timeout: 30_000 });
-  expect(await settings.getByTestId('site-rate').textContent()).toBe('none');
+  expect(await settings.getByTestId('site-rate-period').count()).toBe(0);
 
   await settings.getByTestId('currency').fill(CURRENCY);
   await settings.getByTestId('currency').press('Tab');
@@ -147,7 +147,7 @@ test('the PMO manager sets the currency, the editor group, the site default rate
   await settings.getByTestId('site-rate-amount').fill(String(SITE_RATE));
   await settings.getByTestId('site-rate-from').fill('2020-01-01');
   await settings.getByTestId('site-rate-add').click();
-  await expect(settings.getByTestId('site-rate').textContent()).resolves.toBe(`${SITE_RATE} from 2020-01-01`);
+  await expect(settings.getByTestId('site-rate-period').textContent()).resolves.toBe(`${SITE_RATE} an hour from 2020-01-01`);
   await settings.getByTestId(`cost-source-${RATED}`).selectOption('worklogs');
   await settings.getByTestId(`budget-${RATED}`).fill(String(PROJECT_BUDGET));
   await settings.getByTestId(`budget-${RATED}`).press('Tab');

@@ -409,8 +409,10 @@ describe('Refresh now under a burst', () => {
     const pmo = userByName(dataset, 'Priya Patel').accountId;
     // Both pages open first, so the 51 calls reach the host at once.
     await Promise.all([contextOf('pmo-portfolio-page', admin), contextOf('pmo-portfolio-page', pmo)]);
-    // Jira answering in 30 ms keeps every call between its first read and its round's start at once.
-    site.jira.control.setKnobs({ latencyMs: 30 });
+    // Jira answering in 500 ms keeps the round (two Jira reads in a row when nothing changed) running for
+    // over a second, longer than a loaded machine takes to start the 51 calls: each call begins before
+    // the round it should join has finished.
+    site.jira.control.setKnobs({ latencyMs: 500 });
     let answers: SyncProgress[];
     try {
       answers = await Promise.all([...Array.from({ length: 50 }, () => refreshAs(admin)), refreshAs(pmo)]);
