@@ -53,6 +53,6 @@ describe('parseBudgetCsv', () => {
     expect(!unclosed.ok && unclosed.problems[0]).toMatchObject({ line: 2, message: expect.stringMatching(/quoted field is not closed/) });
     const rows = Array.from({ length: MAX_BUDGET_ROWS + 1 }, (_v, index) => `A-${index + 1},1,1`).join('\n');
     const tooMany = parseBudgetCsv(`${HEADER}\n${rows}`);
-    expect(!tooMany.ok && tooMany.problems[0].message).toMatch(/10,001 rows: at most 10,000/);
+    expect(!tooMany.ok && tooMany.problems[0].message).toMatch(/5,001 rows: at most 5,000/);
   });
 });

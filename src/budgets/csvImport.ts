@@ -6,7 +6,7 @@
 import { MAX_BUDGET_AMOUNT, type BudgetField } from '../shared/contract';
 
 /** Rows a file may hold: one import stays inside a resolver's time. */
-export const MAX_BUDGET_ROWS = 10_000;
+export const MAX_BUDGET_ROWS = 5_000;
 export const CLEAR_WORD = 'clear';
 
 /** A field's change in a row: a new amount, null to clear it; absent leaves it unchanged. */
