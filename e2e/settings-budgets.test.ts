@@ -233,3 +233,30 @@ test('a team member sees the panel read-only, with the reason, and no way to edi
   expect(await view.locator('[data-testid$="-edit"]').count()).toBe(0);
   expect(await view.locator('input').count()).toBe(0);
 }, 120_000);
+
+test('a PMO editor who does not administer Jira opens the settings from the portfolio page; a team member is told why not', async () => {
+  await ensureEditorGroup();
+  expect(priya.groups).not.toContain('jira-administrators');
+  await openAs(priya.accountId);
+  // Jira's admin pages are for its administrators only: Priya reaches the settings from the portfolio page.
+  const adminPage = await page.goto(`${site.url}/settings/apps/pmo-settings`);
+  expect(adminPage?.status()).toBe(403);
+  await page.goto(`${site.url}/`);
+  await app().getByTestId('open-settings').click();
+  const settings = app().getByTestId('portfolio-settings');
+  await settings.getByTestId('save').waitFor({ timeout: 30_000 });
+  expect(await settings.getByTestId('editor-group').inputValue()).toBe('pmo-office');
+  expect(await settings.getByTestId('currency').isDisabled()).toBe(false);
+  await settings.getByTestId('back-to-portfolio').click();
+  await app().getByTestId('portfolio-summary').waitFor({ timeout: 30_000 });
+  problems.expectNone();
+  await page.context().close();
+
+  await openAs(teamMember.accountId);
+  await page.goto(`${site.url}/`);
+  await app().getByTestId('open-settings').click();
+  const refused = app().getByTestId('settings-error');
+  await refused.waitFor({ timeout: 30_000 });
+  expect(await refused.textContent()).toContain('Only Jira administrators and members of the pmo-office group may change settings and budgets.');
+  expect(await app().getByTestId('currency').count()).toBe(0);
+}, 120_000);

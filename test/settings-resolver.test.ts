@@ -71,6 +71,30 @@ describe('who may change settings', () => {
     expect(await stored()).toEqual(before);
   }, 120_000);
 
+  test('on the portfolio page, PMO editors who do not administer Jira reach the settings; nobody else reads or changes them', async () => {
+    const onPortfolio = <T>(key: string, payload: unknown, accountId: string) => site.invoke('pmo-portfolio-page', key, payload, accountId) as Promise<Answer<T>>;
+    const asPriya = await onPortfolio<SettingsView>('settings/get', {}, priya);
+    expect(asPriya).toMatchObject({ ok: true, data: { editable: true, reason: 'You are in the pmo-office group.' } });
+    const before = await stored();
+    // Marcus may browse projects but is no PMO editor: he reads no rates and saves nothing there either.
+    for (const [key, payload] of [
+      ['settings/get', {}],
+      ['settings/export', {}],
+      ['settings/people', { query: 'Priya' }],
+      ['settings/save', { expectedVersion: before.version, document: withSiteRate(view.document, 999) }],
+      ['budgets/preview', { csv: 'issue key,planned budget,actual cost\n' }],
+    ] as const) {
+      const answer = await onPortfolio(key, payload, marcus);
+      expect({ key, answer }).toMatchObject({ key, answer: { ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('pmo-office') } } });
+    }
+    expect(await stored()).toEqual(before);
+    // Priya saves there as on the admin page: checked, versioned and audited the same way.
+    const saved = await onPortfolio<SettingsSaved>('settings/save', { expectedVersion: before.version, document: withSiteRate(asPriya.ok ? asPriya.data.document : view.document, 51) }, priya);
+    expect(saved).toMatchObject({ ok: true, data: { changedPaths: ['rates.siteDefault'] } });
+    expect((await stored()).document.rates.siteDefault).toEqual([{ from: '2020-01-01', hourlyRate: 51 }]);
+    view = (saved.ok ? saved.data : null)!.view;
+  });
+
   test('bad values get errors naming what is wrong, and change nothing', async () => {
     const before = await stored();
     const bad = { ...view.document, currency: 'EURO', projects: { [dataset.projects[0].key]: { projectBudget: -5 } } };

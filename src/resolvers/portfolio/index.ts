@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import { jiraAsUser } from '../../jira/forge';
 import { projectKeySchema } from '../../jira/projects';
-import type { PortfolioPageRequest, PortfolioPageResolvers, SyncProgressRequest } from '../../shared/contract';
+import type { PortfolioPageRequest, PortfolioPageResolvers, SettingsResolvers, SyncProgressRequest } from '../../shared/contract';
 import { answered } from '../envelope';
 import { projectHealth } from '../project';
+import { pmoEditorsOnly, settingsHandlers } from '../settings';
 import { surfaceResolver } from '../surface';
 import { readPortfolioPage } from './page';
 import { refreshNow, syncProgress } from './sync';
@@ -33,11 +34,14 @@ const progressRequestSchema: z.ZodType<SyncProgressRequest> = z.strictObject({
   roundId: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{8}$/, 'a sync round id'),
 });
 
-export const portfolioPage = surfaceResolver<PortfolioPageResolvers>({
+// The Settings view of the page serves the settings keys to PMO editors who do not administer Jira
+// (only administrators open the admin page).
+export const portfolioPage = surfaceResolver<PortfolioPageResolvers & SettingsResolvers>({
   'portfolio/page': answered(pageRequestSchema, (payload, caller) => readPortfolioPage(jiraAsUser(), payload, caller.accountId)),
   'sync/refresh': answered(refreshRequestSchema, (_payload, caller) => refreshNow(jiraAsUser(), caller.accountId, Date.now())),
   'sync/progress': answered(progressRequestSchema, (payload, caller) => syncProgress(jiraAsUser(), payload.roundId, caller.accountId)),
   'project/health': projectHealth,
+  ...settingsHandlers(pmoEditorsOnly),
 });
 
 export const handler = portfolioPage.handler;

@@ -8,8 +8,10 @@ import { projectKeySchema } from '../../jira/projects';
 import { accountIdSchema, daySchema } from '../../settings/schema';
 import { searchUsers } from '../../jira/users';
 import type { AuditFilter, AuditQueryRequest, BudgetImportRequest, PeopleSearchRequest, SettingsImportRequest, SettingsResolvers, SettingsSaveRequest } from '../../shared/contract';
-import { answered } from '../envelope';
-import { surfaceResolver } from '../surface';
+import { answered, ResolverFailure, type Caller } from '../envelope';
+import { moneyPermission } from '../pmoEditors';
+import { getSettings } from '../../settings/store';
+import { surfaceResolver, type SurfaceHandlers } from '../surface';
 import { importBudgetsAs, previewBudgetImport } from './budgets';
 import { exportAuditCsv, exportSettings, importSettingsAs, readAudit, readSettingsView, saveSettingsAs } from './settings';
 
@@ -39,19 +41,48 @@ const peopleSchema: z.ZodType<PeopleSearchRequest> = z.strictObject({ query: z.s
 
 const deps = () => ({ user: jiraAsUser() });
 
-export const settingsPage = surfaceResolver<SettingsResolvers>({
-  'settings/get': answered(nothing, (_payload, caller) => readSettingsView(deps(), caller.accountId)),
-  'settings/save': answered(saveSchema, (payload, caller) => saveSettingsAs(deps(), caller.accountId, payload, Date.now())),
-  'settings/export': answered(nothing, () => exportSettings(deps())),
-  'settings/import': answered(importSchema, (payload, caller) => importSettingsAs(deps(), caller.accountId, payload, Date.now())),
-  'audit/query': answered(auditQuerySchema, (payload, caller) => readAudit(deps(), caller.accountId, payload)),
-  'audit/csv': answered(auditFilterSchema, (payload, caller) => exportAuditCsv(deps(), caller.accountId, payload, Date.now())),
-  // Asked of Jira as the viewer: they find only the people Jira lets them look up.
-  'settings/people': answered(peopleSchema, async (payload) => ({
-    people: (await searchUsers(jiraAsUser(), payload.query)).filter((user) => user.displayName !== '').map((user) => ({ accountId: user.accountId, displayName: user.displayName })),
-  })),
-  'budgets/preview': answered(budgetImportSchema, (payload, caller) => previewBudgetImport(deps(), caller.accountId, payload.csv)),
-  'budgets/import': answered(budgetImportSchema, (payload, caller) => importBudgetsAs(deps(), caller.accountId, payload.csv, Date.now())),
-});
+/**
+ * Refuses the caller before a settings key runs. The admin page needs none (only Jira administrators
+ * open it); the portfolio page's Settings view, which everyone can open, admits only PMO editors, since
+ * the settings hold people's rates.
+ */
+type SettingsGuard = (caller: Caller) => Promise<void>;
+
+const anyone: SettingsGuard = async () => {};
+
+export const pmoEditorsOnly: SettingsGuard = async (caller) => {
+  const { document } = await getSettings();
+  const permission = await moneyPermission(caller.accountId, document);
+  if (!permission.allowed) throw new ResolverFailure('FORBIDDEN', `${permission.reason} Ask a Jira administrator to add you to the PMO editor group.`);
+};
+
+/** The settings page's keys, each checked by `guard` first and by its own write checks after. */
+export function settingsHandlers(guard: SettingsGuard): SurfaceHandlers<SettingsResolvers> {
+  const checked =
+    <P, T>(fn: (payload: P, caller: Caller) => Promise<T>) =>
+    async (payload: P, caller: Caller): Promise<T> => {
+      await guard(caller);
+      return fn(payload, caller);
+    };
+  return {
+    'settings/get': answered(nothing, checked((_payload, caller) => readSettingsView(deps(), caller.accountId))),
+    'settings/save': answered(saveSchema, checked((payload, caller) => saveSettingsAs(deps(), caller.accountId, payload, Date.now()))),
+    'settings/export': answered(nothing, checked(() => exportSettings(deps()))),
+    'settings/import': answered(importSchema, checked((payload, caller) => importSettingsAs(deps(), caller.accountId, payload, Date.now()))),
+    'audit/query': answered(auditQuerySchema, checked((payload, caller) => readAudit(deps(), caller.accountId, payload))),
+    'audit/csv': answered(auditFilterSchema, checked((payload, caller) => exportAuditCsv(deps(), caller.accountId, payload, Date.now()))),
+    // Asked of Jira as the viewer: they find only the people Jira lets them look up.
+    'settings/people': answered(
+      peopleSchema,
+      checked(async (payload) => ({
+        people: (await searchUsers(jiraAsUser(), payload.query)).filter((user) => user.displayName !== '').map((user) => ({ accountId: user.accountId, displayName: user.displayName })),
+      })),
+    ),
+    'budgets/preview': answered(budgetImportSchema, checked((payload, caller) => previewBudgetImport(deps(), caller.accountId, payload.csv))),
+    'budgets/import': answered(budgetImportSchema, checked((payload, caller) => importBudgetsAs(deps(), caller.accountId, payload.csv, Date.now()))),
+  };
+}
+
+export const settingsPage = surfaceResolver<SettingsResolvers>(settingsHandlers(anyone));
 
 export const handler = settingsPage.handler;

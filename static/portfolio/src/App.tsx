@@ -3,7 +3,7 @@
  * the rows and the totals (on the server, one source of figures); columns and order are the viewer's;
  * all three survive a reload. A row opens the project's health view.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { router, view } from '@forge/bridge';
 import Button from '@atlaskit/button/default/button';
 import DropdownMenu, { DropdownItemCheckbox, DropdownItemCheckboxGroup } from '@atlaskit/dropdown-menu';
@@ -23,6 +23,9 @@ import { download, portfolioCsv } from './exportCsv';
 import { NO_PORTFOLIO, PortfolioTable, type SortOrder } from './PortfolioTable';
 import { loadViewSettings, saveViewSettings, type ViewSettings } from './viewSettings';
 import { useSyncRound, type SyncRound, type SyncView } from './useSyncRound';
+
+// The settings, for PMO editors who do not administer Jira; loaded only when opened.
+const SettingsApp = lazy(() => import('../../settings/src/App').then((module) => ({ default: module.App })));
 
 type Option<T> = { label: string; value: T };
 const COMPLIANCE_OPTIONS: Option<number>[] = [0.9, 0.8, 0.7, 0.5].map((share) => ({ label: `Compliance below ${share * 100}%`, value: share }));
@@ -146,7 +149,7 @@ function narrowingOf(settings: ViewSettings): PortfolioNarrowing {
   return narrow;
 }
 
-function Portfolio({ accountId }: { accountId: string }) {
+function Portfolio({ accountId, onOpenSettings }: { accountId: string; onOpenSettings: () => void }) {
   const [settings, setSettings] = useState<ViewSettings>(() => loadViewSettings(accountId));
   // Typing narrows after a pause, not at every key.
   const [typed, setTyped] = useState(settings.text);
@@ -204,7 +207,11 @@ function Portfolio({ accountId }: { accountId: string }) {
     <Stack space="space.200">
       <Inline spread="space-between" alignBlock="center">
         <Heading size="large">PMO Portfolio</Heading>
-        {empty ? null : (
+        <Inline space="space.100" alignBlock="center">
+          <Button testId="open-settings" appearance="subtle" onClick={onOpenSettings}>
+            Settings
+          </Button>
+          {empty ? null : (
           <Inline space="space.100" alignBlock="center">
             <Button testId="export-csv" onClick={exportCsv} isDisabled={!page || rows.length === 0}>
               Export CSV
@@ -228,7 +235,8 @@ function Portfolio({ accountId }: { accountId: string }) {
             </DropdownMenu>
             <RefreshButton sync={sync} />
           </Inline>
-        )}
+          )}
+        </Inline>
       </Inline>
 
       {empty ? null : (
@@ -336,6 +344,7 @@ function Portfolio({ accountId }: { accountId: string }) {
 export function App() {
   const [accountId, setAccountId] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
+  const [showing, setShowing] = useState<'portfolio' | 'settings'>('portfolio');
   useEffect(() => {
     view
       .getContext()
@@ -345,8 +354,23 @@ export function App() {
   const content = useCallback(() => {
     if (failed) return <Text testId="context-error">The page could not start: {failed}</Text>;
     if (accountId === null) return <LoadingRows />;
-    return <Portfolio accountId={accountId} />;
-  }, [accountId, failed]);
+    if (showing === 'settings') {
+      return (
+        <Stack space="space.200" testId="portfolio-settings">
+          <Inline spread="space-between" alignBlock="center">
+            <Heading size="large">PMO Portfolio settings</Heading>
+            <Button testId="back-to-portfolio" onClick={() => setShowing('portfolio')}>
+              Back to the portfolio
+            </Button>
+          </Inline>
+          <Suspense fallback={<Spinner label="Loading the settings" />}>
+            <SettingsApp />
+          </Suspense>
+        </Stack>
+      );
+    }
+    return <Portfolio accountId={accountId} onOpenSettings={() => setShowing('settings')} />;
+  }, [accountId, failed, showing]);
   return <Box padding="space.300">{content()}</Box>;
 }
 
