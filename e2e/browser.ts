@@ -90,3 +90,19 @@ export async function watchForProblems(context: BrowserContext): Promise<Problem
     },
   };
 }
+
+/** A page in a context of its own (signed in as nobody yet), watched for problems from its first navigation. */
+export async function openWatchedPage(browser: Browser): Promise<{ page: Page; problems: ProblemWatch }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const problems = await watchForProblems(context);
+  return { page: await context.newPage(), problems };
+}
+
+/** Fails the test on anything the page did wrong, and closes its context whatever happens. */
+export async function closeWatchedPage(page: Page, problems: ProblemWatch): Promise<void> {
+  try {
+    problems.expectNone();
+  } finally {
+    await page.context().close();
+  }
+}

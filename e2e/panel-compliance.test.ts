@@ -4,10 +4,11 @@
  * The test fails on a CSP violation, a page error or a console error in any frame (e2e/browser.ts).
  */
 import type { Browser, Page } from 'playwright-core';
-import { startLocalSite, type LocalSite } from '../local/site/site';
-import type { Answer, IssuePanelView, PortfolioPage } from '../src/shared/contract';
+import type { LocalSite } from '../local/site/site';
+import type { Answer, IssuePanelView } from '../src/shared/contract';
 import { demoDataset, userByName } from '../test/demo-fixture';
-import { launchBrowser, watchForProblems, type ProblemWatch } from './browser';
+import { closeWatchedPage, launchBrowser, openWatchedPage, type ProblemWatch } from './browser';
+import { startSyncedSite } from './site-fixture';
 
 const dataset = demoDataset();
 const admin = userByName(dataset, 'Riley Quinn');
@@ -29,34 +30,19 @@ let site: LocalSite;
 let browser: Browser;
 let page: Page;
 let problems: ProblemWatch;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  site = await startLocalSite({ port: 0, dataDir: ':memory:', dataset: { kind: 'dataset', dataset }, buildUi: true, syncOnStart: true, log: () => undefined });
-  browser = await launchBrowser();
-  // The first sync round: the panel reads the project's synced data.
-  for (const deadline = Date.now() + 180_000; ; await sleep(500)) {
-    const answer = (await site.invoke('pmo-portfolio-page', 'portfolio/page', {}, admin.accountId)) as Answer<PortfolioPage>;
-    if (answer.ok && answer.data.sync?.finished) break;
-    if (Date.now() > deadline) throw new Error('no finished sync round');
-  }
+  // The first sync round done: the panel reads the project's synced data.
+  [site, browser] = await Promise.all([startSyncedSite(dataset, 180_000), launchBrowser()]);
 }, 240_000);
 afterAll(async () => {
   await browser?.close();
   await site?.close();
 });
 beforeEach(async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  problems = await watchForProblems(context);
-  page = await context.newPage();
+  ({ page, problems } = await openWatchedPage(browser));
 });
-afterEach(async () => {
-  try {
-    problems.expectNone();
-  } finally {
-    await page.context().close();
-  }
-});
+afterEach(() => closeWatchedPage(page, problems));
 
 test('the issue view’s panel lists the item’s and its children’s violations, grouped by item, each with its fix', async () => {
   const opened = { extension: { issue: { id: String(epic.id), key: epic.key, type: 'Epic' }, project: { id: String(project.id), key: project.key } } };

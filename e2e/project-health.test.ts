@@ -7,10 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { startLocalSite, type LocalSite } from '../local/site/site';
+import type { LocalSite } from '../local/site/site';
 import type { Answer, ProjectHealthView } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, userByName } from '../test/demo-fixture';
-import { launchBrowser, watchForProblems, type ProblemWatch } from './browser';
+import { closeWatchedPage, launchBrowser, openWatchedPage, type ProblemWatch } from './browser';
+import { startSyncedSite } from './site-fixture';
 import { COLOURS_OFF_THE_THEME, luminance } from './theme';
 
 const dataset = demoDataset();
@@ -25,9 +26,7 @@ let page: Page;
 let problems: ProblemWatch;
 
 beforeAll(async () => {
-  site = await startLocalSite({ port: 0, dataDir: ':memory:', dataset: { kind: 'dataset', dataset }, buildUi: true, scheduledTriggers: 'manual', log: () => undefined });
-  await site.runtime.runScheduledTrigger('hourly-sync');
-  await site.runtime.drainQueues({ fastForward: true, timeoutMs: 120_000 });
+  site = await startSyncedSite(dataset);
   browser = await launchBrowser();
 }, 240_000);
 afterAll(async () => {
@@ -35,17 +34,9 @@ afterAll(async () => {
   await site?.close();
 });
 beforeEach(async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  problems = await watchForProblems(context);
-  page = await context.newPage();
+  ({ page, problems } = await openWatchedPage(browser));
 });
-afterEach(async () => {
-  try {
-    problems.expectNone();
-  } finally {
-    await page.context().close();
-  }
-});
+afterEach(() => closeWatchedPage(page, problems));
 
 const app = (): FrameLocator => page.frameLocator('iframe[data-module-key="pmo-project-health"]');
 const projectPage = (key: string) => `${site.url}/projects/${key}/apps/pmo-project-health`;
