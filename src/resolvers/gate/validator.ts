@@ -8,10 +8,10 @@
  * target status with the rule engine the score uses. Anything it cannot read refuses the transition
  * (docs/compliance.md, "When the app itself fails").
  */
-import { route } from '@forge/api';
+import api, { route } from '@forge/api';
 import { z } from 'zod';
-import { jiraAsApp } from '../../jira/forge';
-import type { JiraClient } from '../../jira/client';
+import { JiraClient } from '../../jira/client';
+import { remainingTimeMs } from '../../jira/forge';
 import { getFields, resolveMetricFields, type MetricFieldIds } from '../../jira/fields';
 import { metricIssueFieldsSchema, metricIssueSchema, searchAllIssues } from '../../jira/issues';
 import { getStatuses } from '../../jira/statuses';
@@ -60,6 +60,13 @@ const needsWorklogs = (rules: readonly EffectiveRule[]): boolean => rules.some((
 const needsVersions = (rules: readonly EffectiveRule[]): boolean =>
   rules.some((rule) => rule.id === 'done-fix-version' && (rule.params as { requireReleased?: boolean }).requireReleased === true);
 
+/**
+ * As the app (the validator runs without a user). A person waits on the transition dialog: one quick
+ * retry, then the gate answers that it could not check.
+ */
+const gateClient = (): JiraClient =>
+  new JiraClient(api.asApp().requestJira, { remainingTimeMs, maxConcurrent: 4, retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 } });
+
 async function metricFieldIds(client: JiraClient): Promise<MetricFieldIds> {
   return (await getCatalogFieldIds()) ?? resolveMetricFields(await getFields(client));
 }
@@ -74,7 +81,7 @@ export async function checkGate(payload: unknown, nowMs: number): Promise<Valida
   if (!parsed.success) return couldNotCheck(`Jira's request did not name the issue and the target status: ${parsed.error.issues[0]?.message ?? ''}`);
   const { issue: named, transition } = parsed.data;
   try {
-    const client = jiraAsApp();
+    const client = gateClient();
     const [inForce, fieldIds, statuses] = await Promise.all([settingsInForce(), metricFieldIds(client), getStatuses(client)]);
     const target = statuses.find((status) => status.id === transition.to.id);
     const targetCategory: StatusCategory | null = statusCategoryFromKey(target?.statusCategory?.key);
