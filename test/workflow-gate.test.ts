@@ -8,6 +8,7 @@ import type { LocalSite } from '../local/site/site';
 import { basicAuth } from '../local/jira/server/test-fixture';
 import { DEFAULT_COMPLIANCE_SETTINGS, type ComplianceSettings } from '../src/compliance/settings';
 import { getSettings, saveSettings } from '../src/settings/store';
+import { actingAs } from './host-fixture';
 import { admin, asApp, dataset, startSite } from './sync-fixture';
 
 const adminEmail = dataset.users.find((user) => user.accountId === admin)!.emailAddress;
@@ -130,5 +131,48 @@ describe('the compliance gate on transitions', () => {
       site.jira.control.setKnobs({ failingPaths: [] });
     }
     expect(await statusOf(issue.key)).not.toBe(status('In Review'));
+  });
+});
+
+describe("the issue view's transition control", () => {
+  beforeAll(() => enforce(() => undefined));
+
+  const move = (key: string, transitionId: string) =>
+    fetch(`${site.url}/__host/issues/${key}/transition`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...actingAs(admin), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ transitionId }).toString(),
+    });
+  const view = async (path: string) => (await fetch(`${site.url}${path}`, { headers: actingAs(admin) })).text();
+
+  it("lists the issue's transitions, shows Jira's refusal once after a refused move, and moves the issue when allowed", async () => {
+    const issue = unready.find((candidate) => candidate.key !== unready[0].key && candidate.key !== unready[1].key)!;
+    const page = await view(`/browse/${issue.key}`);
+    expect(page).toContain('data-testid="transition-control"');
+    expect(page).toContain(`<option value="${IN_PROGRESS}">In Progress</option>`);
+    expect(page).not.toContain(`<option value="${TO_DO}">`);
+
+    const refused = await move(issue.key, IN_PROGRESS);
+    expect(refused.status).toBe(303);
+    const location = refused.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^/browse/${issue.key}\\?refusal=[0-9a-f-]{36}$`));
+    const shown = await view(location);
+    expect(/data-testid="transition-refused"><p>([^<]*)<\/p>/.exec(shown)?.[1]).toBe(
+      `${issue.key} cannot move to In Progress. Work in progress has an assignee and an estimate: ${issue.key} is in progress without an assignee and an estimate. Fix: Assign the item to the person doing it and give it an estimate (story points or an original estimate).`,
+    );
+    expect(/data-testid="issue-status">([^<]*)</.exec(shown)?.[1]).toBe('To Do');
+    // Shown once, and only to the person who made the move.
+    expect(await view(location)).not.toContain('transition-refused');
+
+    const allowed = await move(issue.key, status("Won't Do"));
+    expect(allowed.status).toBe(303);
+    expect(allowed.headers.get('location')).toBe(`/browse/${issue.key}`);
+    expect(/data-testid="issue-status">([^<]*)</.exec(await view(`/browse/${issue.key}`))?.[1]).toBe('Won&#39;t Do');
+  });
+
+  it('refuses a form that names no transition', async () => {
+    const response = await move(unready[0].key, 'not-an-id');
+    expect(response.status).toBe(400);
   });
 });
