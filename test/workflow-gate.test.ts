@@ -7,6 +7,7 @@
 import type { LocalSite } from '../local/site/site';
 import { basicAuth } from '../local/jira/server/test-fixture';
 import { DEFAULT_COMPLIANCE_SETTINGS, type ComplianceSettings } from '../src/compliance/settings';
+import { complianceGate } from '../src/resolvers/gate/validator';
 import { getSettings, saveSettings } from '../src/settings/store';
 import { actingAs } from './host-fixture';
 import { admin, asApp, dataset, startSite } from './sync-fixture';
@@ -131,6 +132,29 @@ describe('the compliance gate on transitions', () => {
       site.jira.control.setKnobs({ failingPaths: [] });
     }
     expect(await statusOf(issue.key)).not.toBe(status('In Review'));
+  });
+});
+
+describe('the validator function', () => {
+  const call = (payload: unknown) =>
+    site.runtime.runAsInvocation({ accountId: null, moduleKey: 'pmo-compliance-gate', moduleType: 'jira:workflowValidator', functionKey: 'compliance-gate', timeoutMs: 25_000 }, () =>
+      complianceGate(payload),
+    );
+
+  it.each([
+    ['no payload', undefined],
+    ['no issue', { transition: { to: { id: IN_PROGRESS } } }],
+    ['no target status', { issue: { key: unready[0].key }, transition: {} }],
+    ['an issue key of the wrong type', { issue: { key: 42 }, transition: { to: { id: IN_PROGRESS } } }],
+  ])('refuses, saying it could not check, when Jira\'s call has %s', async (_what, payload) => {
+    expect(await call(payload)).toEqual({ result: false, errorMessage: expect.stringMatching(/^PMO Portfolio could not check this transition .*did not name the issue and the target status/) });
+  });
+
+  it('refuses, saying it could not check, a target status Jira does not know', async () => {
+    expect(await call({ issue: { key: unready[0].key }, transition: { from: { id: TO_DO }, to: { id: '99999' } } })).toEqual({
+      result: false,
+      errorMessage: expect.stringContaining('Jira did not say which category status 99999 is in'),
+    });
   });
 });
 
