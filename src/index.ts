@@ -12,3 +12,6 @@ export { budgetVarianceValue } from './resolvers/fields/budgetVariance';
 
 // Background: scheduled sync, the sync queue's consumer, product events
 export { scheduledSync, syncConsumer, productEvent } from './sync/handlers';
+
+// Jira's workflow validator: the PMO's compliance rules enforced on transitions
+export { complianceGate } from './resolvers/gate/validator';

@@ -22,6 +22,14 @@ export async function checkManifest(file = path.join(PROJECT_ROOT, 'manifest.yml
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
+  const functionKeys = new Set(manifest.modules.function.map((fn) => fn.key));
+  for (const validator of manifest.modules['jira:workflowValidator']) {
+    if ((validator.function === undefined) === (validator.expression === undefined)) {
+      problems.push(`jira:workflowValidator ${validator.key}: give exactly one of function and expression.`);
+    } else if (validator.function !== undefined && !functionKeys.has(validator.function)) {
+      problems.push(`jira:workflowValidator ${validator.key}: names function ${validator.function}, which is not declared.`);
+    }
+  }
   for (const resource of manifest.resources) {
     const index = path.join(path.dirname(file), resource.path, 'index.html');
     if (!fs.existsSync(index)) problems.push(`resource ${resource.key}: ${resource.path}/index.html does not exist (run npm run build:ui).`);

@@ -5,6 +5,7 @@
  * acting user and the light or dark theme. getContext and invoke read what the host decided when it
  * rendered the page (module, project, issue, user), never what the page says.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -23,8 +24,10 @@ import {
   readForgeFields,
   readIssue,
   readProject,
+  readTransitions,
   type JiraAsUser,
   type JiraIssue,
+  type JiraTransition,
 } from './jira-reads';
 import type { EntryPointName, ManifestPermissions, UiModule, UiResource } from './manifest';
 import { escapeHtml, frameHtml, layout, messageMain, THEME_IDS, THEME_STYLESHEETS, type ColorMode, type NavLink } from './pages';
@@ -521,6 +524,51 @@ export function createHostRouter(options: HostOptions): express.Router {
     });
   }
 
+  /**
+   * Jira's refusals of a transition made from the issue view, kept until the view shows them once (for
+   * the user who made it): the view is a plain page, so the message travels by a one-use id, never as
+   * text in the address.
+   */
+  const refusals = new Map<string, { accountId: string; issueKey: string; messages: string[] }>();
+  const REFUSALS_KEPT = 100;
+  const transitionForm = z.object({ transitionId: z.string().regex(/^\d{1,18}$/) });
+  router.post('/__host/issues/:issueKey/transition', express.urlencoded({ extended: false, limit: '8kb' }), async (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const key = String(request.params.issueKey);
+      const acting = actingUser(request);
+      if (!acting.user) {
+        response.status(401).type('text').send(acting.problem);
+        return;
+      }
+      const form = transitionForm.safeParse(request.body);
+      if (!isIssueKey(key) || !form.success) {
+        response.status(400).type('text').send('Choose a transition of the issue (a transition id and an issue key).');
+        return;
+      }
+      const answer = await asUser(acting.user.accountId, `/rest/api/3/issue/${encodeURIComponent(key)}/transitions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ transition: { id: form.data.transitionId } }),
+      });
+      const back = `/browse/${encodeURIComponent(key)}`;
+      if (answer.status === 204) {
+        response.redirect(303, back);
+        return;
+      }
+      const body = (await answer.json().catch(() => null)) as { errorMessages?: unknown; errors?: unknown } | null;
+      const messages = [
+        ...(Array.isArray(body?.errorMessages) ? body.errorMessages.filter((message): message is string => typeof message === 'string') : []),
+        ...(body?.errors && typeof body.errors === 'object' ? Object.values(body.errors).filter((message): message is string => typeof message === 'string') : []),
+      ];
+      const id = randomUUID();
+      refusals.set(id, { accountId: acting.user.accountId, issueKey: key, messages: messages.length > 0 ? messages : [`Jira did not make the transition (HTTP ${answer.status}).`] });
+      if (refusals.size > REFUSALS_KEPT) refusals.delete(refusals.keys().next().value!);
+      response.redirect(303, `${back}?refusal=${id}`);
+    } catch (error) {
+      next(error);
+    }
+  });
+
   // The issue view, as Jira's /browse/<KEY-1>: the issue read as the user, every issue panel and custom field of the manifest.
   page('/browse', async (user, request) => {
     const asked = typeof request.query.project === 'string' && isProjectKey(request.query.project) ? request.query.project : null;
@@ -571,10 +619,15 @@ export function createHostRouter(options: HostOptions): express.Router {
         return `<dt>${escapeHtml(field.name)}</dt><dd data-testid="field-${escapeHtml(module.moduleKey)}">${shown}${editButton}</dd>`;
       })
       .join('');
+    const transitions = await readTransitions(asUser, user.accountId, issue.key);
+    const refusalId = typeof request.query.refusal === 'string' ? request.query.refusal : null;
+    const refusal = refusalId === null ? undefined : refusals.get(refusalId);
+    const refused = refusal && refusal.accountId === user.accountId && refusal.issueKey === issue.key ? refusal.messages : [];
+    if (refused.length > 0) refusals.delete(refusalId!);
     return {
       title: `${issue.key}: ${issue.summary}`,
       here: { projectKey: issue.project.key, issueKey: issue.key },
-      main: issueViewMain(issue, panels, customFields),
+      main: issueViewMain(issue, panels, customFields, transitionControl(issue.key, transitions, refused)),
     };
   });
 
@@ -688,7 +741,16 @@ function formatValue(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-function issueViewMain(issue: JiraIssue, panels: string, customFields: string): string {
+/** Jira's status button: the transitions the user may make, and what Jira said when it refused the last one. */
+function transitionControl(issueKey: string, transitions: readonly JiraTransition[], refused: readonly string[]): string {
+  const message = refused.length === 0 ? '' : `<div class="transition-refused" role="alert" data-testid="transition-refused">${refused.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}</div>`;
+  if (transitions.length === 0) return `${message}<p class="transition-none" data-testid="transition-none">You cannot move this issue.</p>`;
+  const choices = transitions.map((transition) => `<option value="${escapeHtml(transition.id)}">${escapeHtml(transition.name === transition.to ? transition.name : `${transition.name} → ${transition.to}`)}</option>`).join('');
+  return `<form class="transition-control" method="post" action="/__host/issues/${encodeURIComponent(issueKey)}/transition" data-testid="transition-control">
+<label>Move to <select name="transitionId" data-testid="transition-select">${choices}</select></label> <button type="submit" data-testid="transition-submit">Move</button></form>${message}`;
+}
+
+function issueViewMain(issue: JiraIssue, panels: string, customFields: string, transitions = ''): string {
   const system: [string, string][] = [
     ['Status', issue.status.name],
     ['Type', issue.issueType.name],
@@ -698,5 +760,6 @@ function issueViewMain(issue: JiraIssue, panels: string, customFields: string): 
   const details = system.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd data-testid="issue-${escapeHtml(name.toLowerCase())}">${escapeHtml(value)}</dd>`).join('');
   return `<main class="issue-view"><nav class="breadcrumbs" aria-label="Breadcrumbs">Projects / ${escapeHtml(issue.project.name)} / <span data-testid="issue-key">${escapeHtml(issue.key)}</span></nav>
 <h1 data-testid="issue-summary">${escapeHtml(issue.summary)}</h1>
+${transitions}
 <div class="issue-layout"><div class="issue-main">${panels}</div><aside class="issue-details"><h2>Details</h2><dl>${details}${customFields}</dl></aside></div></main>`;
 }

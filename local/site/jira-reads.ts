@@ -144,3 +144,22 @@ export async function isJiraAdministrator(asUser: JiraAsUser, accountId: string)
   );
   return answer?.permissions.ADMINISTER?.havePermission ?? false;
 }
+
+export interface JiraTransition {
+  id: string;
+  name: string;
+  to: string;
+}
+
+const transitionList = z.looseObject({
+  transitions: z.array(z.looseObject({ id: z.string(), name: z.string(), to: z.looseObject({ name: z.string() }).optional(), isAvailable: z.boolean().optional() })),
+});
+
+/** The transitions the user may make on the issue now, as Jira lists them to that person (none when they may not). */
+export async function readTransitions(asUser: JiraAsUser, accountId: string, key: string): Promise<JiraTransition[]> {
+  if (!isIssueKey(key)) return [];
+  const answer = await read(asUser, accountId, `/rest/api/3/issue/${encodeURIComponent(key)}/transitions`, transitionList, `the transitions of ${key}`);
+  return (answer?.transitions ?? [])
+    .filter((transition) => transition.isAvailable !== false)
+    .map((transition) => ({ id: transition.id, name: transition.name, to: transition.to?.name ?? transition.name }));
+}

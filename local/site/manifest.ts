@@ -91,6 +91,19 @@ const manifestSchema = z.object({
       .array(z.object({ key: z.string(), function: z.string(), interval: z.enum(['fiveMinute', 'hour', 'day', 'week']) }))
       .default([]),
     trigger: z.array(z.object({ key: z.string(), function: z.string(), events: z.array(z.string()) })).default([]),
+    // Either a Jira expression or an app function; the simulated Jira runs the functions on transitions.
+    'jira:workflowValidator': z
+      .array(
+        z.looseObject({
+          key: z.string(),
+          name: z.string(),
+          description: z.string().optional(),
+          function: z.string().optional(),
+          expression: z.string().optional(),
+          errorMessage: z.unknown().optional(),
+        }),
+      )
+      .default([]),
   }),
   resources: z.array(z.object({ key: z.string(), path: z.string() })),
   permissions: permissionsSchema.default({}),

@@ -12,7 +12,7 @@ import express from 'express';
 import { LOCAL_APP_ID, LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT_ID } from '../constants';
 import { importDataset, jiraDatabaseHasData, openJiraDatabase, type JiraDatabase } from '../jira/db/database';
 import type { Dataset } from '../jira/dataset';
-import { createJiraApp, type JiraApp, type JiraKnobsPatch } from '../jira/server';
+import { createJiraApp, type JiraApp, type JiraKnobsPatch, type TransitionCheck, type TransitionValidator } from '../jira/server';
 import { siteAdministrator, type InstalledApp } from '../jira/server/access';
 import { generateDemoDataset, type DemoDatasetSize } from '../jira/seed';
 import { demoSettings } from '../jira/seed/demo-settings';
@@ -236,7 +236,15 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     extensionPrefix: extensionAri(appIdOf(manifest), LOCAL_ENVIRONMENT_ID, ''),
     readOnlyFieldKeys: modules.filter((module) => module.moduleType === 'jira:customField' && module.readOnly === true).map((module) => module.moduleKey),
   };
-  const jira = createJiraApp({ db, knobs: options.knobs, installedApp, onProductEvent: (eventType, payload) => deliverProductEvent(eventType, payload) });
+  // The app's workflow validators, wired once the runtime that runs them exists.
+  let validateTransition: TransitionValidator = async () => [];
+  const jira = createJiraApp({
+    db,
+    knobs: options.knobs,
+    installedApp,
+    onProductEvent: (eventType, payload) => deliverProductEvent(eventType, payload),
+    validateTransition: (check) => validateTransition(check),
+  });
   const directory = tokenOwner ?? simulatedDirectory(db);
 
   const app = express();
@@ -301,6 +309,40 @@ export async function startLocalSite(options: LocalSiteOptions): Promise<LocalSi
     invocation.then(forget, forget);
     return invocation;
   };
+
+  /**
+   * Every function validator of the manifest, as Forge calls one: as the app (no user), with the issue
+   * and the transition, answering `{result, errorMessage}`. A refusal, an answer not in that shape or
+   * a validator that throws stops the transition, as Jira treats a failing validator.
+   */
+  const runWorkflowValidators = async (check: TransitionCheck): Promise<string[]> => {
+    const refusals: string[] = [];
+    for (const validator of manifest.modules['jira:workflowValidator']) {
+      if (validator.function === undefined) continue;
+      const fn = functions.get(validator.function);
+      const payload = {
+        issue: { key: check.issue.key },
+        transition: { from: { id: check.transition.from.id }, to: { id: check.transition.to.id } },
+        configuration: {},
+        context: { cloudId: LOCAL_CLOUD_ID, moduleKey: validator.key },
+      };
+      try {
+        if (!fn) throw new Error(`manifest.yml names no function ${validator.function}.`);
+        const answer = (await track(
+          runtime.runAsInvocation({ accountId: null, moduleKey: validator.key, moduleType: 'jira:workflowValidator', functionKey: validator.function, timeoutMs: 25_000 }, () =>
+            (fn.handler as (payload: unknown, context: unknown) => unknown)(payload, runtime.functionContext(null)),
+          ),
+        )) as { result?: unknown; errorMessage?: unknown } | null;
+        if (answer?.result === true) continue;
+        refusals.push(typeof answer?.errorMessage === 'string' && answer.errorMessage !== '' ? answer.errorMessage : `The transition was refused by ${validator.name}.`);
+      } catch (error) {
+        log(`Workflow validator ${validator.key} failed on ${check.issue.key}: ${String(error)}`);
+        refusals.push(`${validator.name} failed to check this transition.`);
+      }
+    }
+    return refusals;
+  };
+  validateTransition = runWorkflowValidators;
 
   /** Runs the module's resolver with the frontend context the host gave the page (or a plain one for the CLI). */
   const invoke = async (module: UiModule, functionKey: string, payload: unknown, accountId: string, frontend: Pick<FrontendContext, 'localId' | 'extension' | 'theme'> | null) => {
