@@ -8,7 +8,7 @@ import type { LocalSite } from '../local/site/site';
 import type { Answer, ProjectBaselinesView } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, userByName } from '../test/demo-fixture';
 import { closeWatchedPage, launchBrowser, openWatchedPage, type ProblemWatch } from './browser';
-import { startSyncedSite } from './site-fixture';
+import { actAs, startSyncedSite } from './site-fixture';
 import { COLOURS_OFF_THE_THEME } from './theme';
 
 const dataset = demoDataset();
@@ -38,14 +38,9 @@ afterEach(() => closeWatchedPage(page, problems));
 const app = (): FrameLocator => page.frameLocator('iframe[data-module-key="pmo-project-health"]');
 const projectPage = (key: string) => `${site.url}/projects/${key}/apps/pmo-project-health`;
 
-async function actAs(accountId: string): Promise<void> {
-  await page.goto(`${site.url}/`);
-  const select = page.getByTestId('acting-user');
-  await Promise.all([page.waitForEvent('load'), select.selectOption(accountId)]);
-}
 
 test('an administrator sets a baseline from the project page and sees each package against it', async () => {
-  await actAs(admin.accountId);
+  await actAs(page, site, admin.accountId);
   await page.goto(projectPage(projectKey));
   const section = app().getByTestId('baselines');
   await section.getByTestId('baselines-empty').waitFor({ timeout: 30_000 });
@@ -75,7 +70,7 @@ test('an administrator sets a baseline from the project page and sees each packa
 });
 
 test('a person who may not change money sees Set baseline disabled, and why', async () => {
-  await actAs(contractor.accountId);
+  await actAs(page, site, contractor.accountId);
   await page.goto(projectPage(projectKey));
   const section = app().getByTestId('baselines');
   await section.getByTestId('baseline-read-only').waitFor({ timeout: 30_000 });

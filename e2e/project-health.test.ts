@@ -11,7 +11,7 @@ import type { LocalSite } from '../local/site/site';
 import type { Answer, ProjectHealthView } from '../src/shared/contract';
 import { browsableProjectKeys, demoDataset, userByName } from '../test/demo-fixture';
 import { closeWatchedPage, launchBrowser, openWatchedPage, type ProblemWatch } from './browser';
-import { startSyncedSite } from './site-fixture';
+import { actAs, startSyncedSite } from './site-fixture';
 import { COLOURS_OFF_THE_THEME, luminance } from './theme';
 
 const dataset = demoDataset();
@@ -41,11 +41,6 @@ afterEach(() => closeWatchedPage(page, problems));
 const app = (): FrameLocator => page.frameLocator('iframe[data-module-key="pmo-project-health"]');
 const projectPage = (key: string) => `${site.url}/projects/${key}/apps/pmo-project-health`;
 
-async function actAs(accountId: string): Promise<void> {
-  await page.goto(`${site.url}/`);
-  const select = page.getByTestId('acting-user');
-  await Promise.all([page.waitForEvent('load'), select.selectOption(accountId)]);
-}
 
 async function view(key: string, accountId = admin.accountId): Promise<ProjectHealthView> {
   const answer = (await site.invoke('pmo-project-health', 'project/health', { projectKey: key }, accountId)) as Answer<ProjectHealthView>;
@@ -97,7 +92,7 @@ test('the page shows the project’s earned value, trend, forecast and risks, as
 
 test('a project the viewer may not browse is not found, and the contractor sees his own', async () => {
   const hidden = dataset.projects.map((project) => project.key).find((key) => !browsableProjectKeys(dataset, contractor.accountId).includes(key))!;
-  await actAs(contractor.accountId);
+  await actAs(page, site, contractor.accountId);
   const response = await page.goto(projectPage(hidden));
   expect(response?.status()).toBe(404);
   await page.getByTestId('not-found').waitFor();

@@ -11,6 +11,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { CONFLUENCE_PAGE } from '../local/site/host';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import { browsableProjectKeys, demoDataset, userByName } from '../test/demo-fixture';
+import { actAs } from './site-fixture';
 import { launchBrowser, watchForProblems, type ProblemWatch } from './browser';
 
 const dataset = demoDataset();
@@ -49,10 +50,6 @@ afterEach(async () => {
   }
 });
 
-async function actAs(accountId: string): Promise<void> {
-  await page.goto(`${site.url}/`);
-  await Promise.all([page.waitForEvent('load'), page.getByTestId('acting-user').selectOption(accountId)]);
-}
 
 /** The frame of the macro `localId` on the page, in whichever entry point it shows. */
 const macro = (localId: string): FrameLocator => page.frameLocator(`[data-local-id="${localId}"] iframe`);
@@ -64,7 +61,7 @@ const pdfText = (bytes: Buffer): string =>
 let localId = '';
 
 test('a PMO manager inserts the macro, configures it, freezes it and reads the record back; the page exports to PDF with it', async () => {
-  await actAs(admin.accountId);
+  await actAs(page, site, admin.accountId);
   await page.goto(`${site.url}${CONFLUENCE_PAGE.path}`);
   const before = await page.locator('[data-testid="macro-pmo-status-report"]').count();
 
@@ -129,7 +126,7 @@ test('a PMO manager inserts the macro, configures it, freezes it and reads the r
 
 test('a stakeholder who may browse part of the portfolio sees only that part, with a message in place of the rest', async () => {
   expect(localId).not.toBe('');
-  await actAs(contractor.accountId);
+  await actAs(page, site, contractor.accountId);
   await page.goto(`${site.url}${CONFLUENCE_PAGE.path}`);
   const report = macro(localId);
   await report.getByTestId('status-report').waitFor({ timeout: 30_000 });
@@ -150,7 +147,7 @@ test('a stakeholder who may browse part of the portfolio sees only that part, wi
 
 test('the report shows each project’s compliance from the rule engine: its score with its checks, and the rules broken with their fix', async () => {
   expect(localId).not.toBe('');
-  await actAs(admin.accountId);
+  await actAs(page, site, admin.accountId);
   await page.goto(`${site.url}${CONFLUENCE_PAGE.path}`);
   const report = macro(localId);
   const section = report.getByTestId('report-compliance');
