@@ -12,7 +12,7 @@ import { defaultProjectSection } from '../src/settings/schema';
 import { getSettings, MAX_DOCUMENT_BYTES, saveSettings } from '../src/settings/store';
 import { queryAudit } from '../src/store/audit';
 import { browsableProjectKeys, userByName } from './demo-fixture';
-import { admin, asApp, dataset, editIssue, runRound, startSite } from './sync-fixture';
+import { admin, asApp, changeSettings, dataset, editIssue, runRound, startSite } from './sync-fixture';
 
 const priya = userByName(dataset, 'Priya Patel').accountId;
 const PLANNED = dataset.customFields.find((field) => field.name === 'Planned budget')!.id;
@@ -37,8 +37,7 @@ let site: LocalSite;
 beforeAll(async () => {
   site = await startSite();
   await runRound(site);
-  const { version, document } = await asApp(site, getSettings);
-  const saved = await asApp(site, () => saveSettings({ ...document, currency: 'EUR', pmoEditorGroup: 'pmo-office' }, { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
+  const saved = await changeSettings(site, (document) => ({ ...document, currency: 'EUR', pmoEditorGroup: 'pmo-office' }));
   expect(saved.status).toBe('saved');
 }, 120_000);
 afterAll(() => site.close());

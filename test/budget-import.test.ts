@@ -6,11 +6,10 @@
  */
 import type { LocalSite } from '../local/site/site';
 import { basicAuth } from '../local/jira/server/test-fixture';
-import { getSettings, saveSettings } from '../src/settings/store';
 import type { Answer, BudgetEditResult, BudgetImportPreview, BudgetImportSummary, IssuePanelView } from '../src/shared/contract';
 import { queryAudit } from '../src/store/audit';
 import { browsableProjectKeys, userByName } from './demo-fixture';
-import { admin, asApp, contractor, dataset, startSite } from './sync-fixture';
+import { admin, asApp, changeSettings, contractor, dataset, startSite } from './sync-fixture';
 
 const priya = userByName(dataset, 'Priya Patel');
 const PLANNED = dataset.customFields.find((field) => field.name === 'Planned budget')!.id;
@@ -28,8 +27,7 @@ const HEADER = 'Issue Key,Planned Budget,Actual Cost';
 let site: LocalSite;
 beforeAll(async () => {
   site = await startSite();
-  const { version, document } = await asApp(site, getSettings);
-  const saved = await asApp(site, () => saveSettings({ ...document, pmoEditorGroup: 'pmo-office' }, { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
+  const saved = await changeSettings(site, (document) => ({ ...document, pmoEditorGroup: 'pmo-office' }));
   expect(saved.status).toBe('saved');
 }, 120_000);
 afterAll(() => site.close());
@@ -76,10 +74,7 @@ describe('the budget import', () => {
   it("names an item of a project the caller may not browse, even when they may change budgets", async () => {
     // The contractors' group made the PMO editor group for this case only.
     const group = dataset.users.find((user) => user.accountId === contractor)!.groups[0];
-    const saveGroup = async (pmoEditorGroup: string) => {
-      const { version, document } = await asApp(site, getSettings);
-      await asApp(site, () => saveSettings({ ...document, pmoEditorGroup }, { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
-    };
+    const saveGroup = (pmoEditorGroup: string) => changeSettings(site, (document) => ({ ...document, pmoEditorGroup }));
     const theirs = dataset.issues.find((issue) => browsableProjectKeys(dataset, contractor).includes(issue.projectKey))!;
     const notTheirs = dataset.issues.find((issue) => !browsableProjectKeys(dataset, contractor).includes(issue.projectKey))!;
     await saveGroup(group);

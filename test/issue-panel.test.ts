@@ -6,12 +6,11 @@
  */
 import type { LocalSite } from '../local/site/site';
 import type { Answer, BudgetEditResult, IssuePanelView } from '../src/shared/contract';
-import { saveSettings, getSettings } from '../src/settings/store';
 import { queryAudit } from '../src/store/audit';
 import { loadProjectData } from '../src/store/projectData';
 import { basicAuth } from '../local/jira/server/test-fixture';
 import { browsableProjectKeys, userByName } from './demo-fixture';
-import { admin, asApp, dataset, runRound, startSite } from './sync-fixture';
+import { admin, asApp, changeSettings, dataset, runRound, startSite } from './sync-fixture';
 
 const priya = userByName(dataset, 'Priya Patel');
 const PLANNED = dataset.customFields.find((field) => field.name === 'Planned budget')!.id;
@@ -39,8 +38,7 @@ let site: LocalSite;
 beforeAll(async () => {
   site = await startSite();
   await runRound(site);
-  const { version, document } = await asApp(site, getSettings);
-  const saved = await asApp(site, () => saveSettings({ ...document, currency: 'EUR', pmoEditorGroup: 'pmo-office' }, { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
+  const saved = await changeSettings(site, (document) => ({ ...document, currency: 'EUR', pmoEditorGroup: 'pmo-office' }));
   expect(saved.status).toBe('saved');
 }, 120_000);
 afterAll(() => site.close());

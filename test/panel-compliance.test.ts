@@ -7,9 +7,8 @@
 import type { LocalSite } from '../local/site/site';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../src/compliance/settings';
 import type { Answer, IssuePanelView } from '../src/shared/contract';
-import { getSettings, saveSettings } from '../src/settings/store';
 import { browsableProjectKeys } from './demo-fixture';
-import { admin, asApp, dataset, editIssue, runRound, startSite } from './sync-fixture';
+import { admin, changeSettings, dataset, editIssue, runRound, startSite } from './sync-fixture';
 
 const epicType = dataset.issueTypes.find((type) => type.hierarchyLevel === 1)!;
 const bugType = dataset.issueTypes.find((type) => type.name === 'Bug')!;
@@ -75,10 +74,9 @@ describe('the panel’s Process part', () => {
   });
 
   it('says so when no rule is enabled', async () => {
-    const { version, document } = await asApp(site, getSettings);
     const off = structuredClone(DEFAULT_COMPLIANCE_SETTINGS);
     for (const rule of Object.values(off.site)) rule.enabled = false;
-    const saved = await asApp(site, () => saveSettings({ ...document, compliance: off }, { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
+    const saved = await changeSettings(site, (document) => ({ ...document, compliance: off }));
     expect(saved.status).toBe('saved');
     expect((await panel()).compliance).toEqual({ rulesInForce: 0, noRulesReason: 'No compliance rules are enabled for this project.', checkedItems: 0, entries: [] });
   });

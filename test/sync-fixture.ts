@@ -5,6 +5,8 @@ import { JiraClient } from '../src/jira/client';
 import type { MetricFieldIds } from '../src/jira/fields';
 import { computeProjectMetrics, DEFAULT_PROJECT_SETTINGS } from '../src/metrics';
 import type { ProjectData } from '../src/metrics/model';
+import type { SettingsDocument, SettingsDocumentInput } from '../src/settings/schema';
+import { getSettings, saveSettings, type SaveOutcome } from '../src/settings/store';
 import type { Answer } from '../src/shared/contract';
 import { loadProjectData } from '../src/store/projectData';
 import { listSnapshots } from '../src/store/snapshots';
@@ -72,4 +74,10 @@ export async function editIssue(site: LocalSite, issueKey: string, fields: Recor
     body: JSON.stringify({ fields }),
   });
   if (response.status !== 204) throw new Error(`editing ${issueKey}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** Stores the settings with `change` made to them, as the site administrator saving them would; answers the store's outcome. */
+export async function changeSettings(site: LocalSite, change: (document: SettingsDocument) => SettingsDocumentInput): Promise<SaveOutcome> {
+  const { version, document } = await asApp(site, getSettings);
+  return asApp(site, () => saveSettings(change(document), { expectedVersion: version, actorAccountId: admin, nowMs: Date.now() }));
 }
