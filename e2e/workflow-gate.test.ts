@@ -4,12 +4,12 @@
  * moved; a move the gate does not judge goes through and the view shows the new status. Any page
  * error or console error no test expects fails (e2e/browser.ts).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import { DEFAULT_COMPLIANCE_SETTINGS } from '../src/compliance/settings';
 import { getSettings, saveSettings } from '../src/settings/store';
 import { demoDataset } from '../test/demo-fixture';
-import { launchBrowser, watchForProblems, type ProblemWatch } from './browser';
+import { closeWatchedPage, launchBrowser, openWatchedPage, type ProblemWatch } from './browser';
 
 const dataset = demoDataset();
 const status = (name: string) => dataset.statuses.find((candidate) => candidate.name === name)!.id;
@@ -26,7 +26,6 @@ const unready = dataset.issues.find(
 
 let site: LocalSite;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let problems: ProblemWatch;
 
@@ -48,17 +47,9 @@ afterAll(async () => {
   await site?.close();
 });
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  problems = await watchForProblems(context);
-  page = await context.newPage();
+  ({ page, problems } = await openWatchedPage(browser));
 });
-afterEach(async () => {
-  try {
-    problems.expectNone();
-  } finally {
-    await context.close();
-  }
-});
+afterEach(() => closeWatchedPage(page, problems));
 
 it("shows the gate's refusal in the issue view and leaves the issue where it was; an allowed move changes the status", async () => {
   expect(unready).toBeDefined();
