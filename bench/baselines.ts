@@ -8,20 +8,10 @@ import { baselinePackagesOf, compareWithBaseline, packagesAt } from '../src/metr
 import { at, day, project, workItem } from '../src/metrics/testing';
 import { MAX_DOCUMENT_BYTES } from '../src/settings/store';
 import type { WorkItem } from '../src/metrics/model';
+import { median, timeMs } from './measure';
 
 const RUNS = 7;
 const STORIES_PER_PACKAGE = 10;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function timeMs(run: () => void): number {
-  const started = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
 const asOf = at('2026-06-01');
 const rows: string[][] = [['packages', 'items', 'packagesAt', 'compare', 'baseline bytes', 'baselines in 200 KB']];

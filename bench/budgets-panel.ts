@@ -20,14 +20,9 @@ import type { PlatformCalls } from '../local/runtime/forge-fetch';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import type { Answer, IssuePanelView, SettingsDocumentJson, SettingsSaved, SettingsView } from '../src/shared/contract';
 import { listSnapshots } from '../src/store/snapshots';
+import { median } from './measure';
 
 const OPENS = 7;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 const callsBetween = (before: PlatformCalls, after: PlatformCalls) => ({
   total: after.total - before.total,

@@ -12,13 +12,12 @@
 import { generateDemoDataset } from '../local/jira/seed';
 import { startLocalSite } from '../local/site/site';
 import type { Answer, BudgetImportSummary } from '../src/shared/contract';
+import { median } from './measure';
 
 const ITEMS = 5000;
 const RUNS = 3;
 const LATENCY_MS = 150;
 const MAX_CONCURRENT = 10;
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   const dataset = generateDemoDataset({ size: 'large', seed: 42 });

@@ -18,15 +18,11 @@ import { startLocalSite, type LocalSite } from '../local/site/site';
 import { DEFAULT_COMPLIANCE_SETTINGS, type ComplianceSettings } from '../src/compliance/settings';
 import { complianceGate, type ValidatorAnswer } from '../src/resolvers/gate/validator';
 import { getSettings, saveSettings } from '../src/settings/store';
+import { median } from './measure';
 
 const TRANSITIONS = 20;
 const TARGET_MS = 1000;
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const verdict = (value: number) => (value < TARGET_MS ? 'within the 1 s target' : 'OVER the 1 s target');
 

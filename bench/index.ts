@@ -22,6 +22,7 @@ import {
 } from '../src/metrics/index';
 import { evaluateCompliance } from '../src/compliance/evaluate';
 import { DEFAULT_COMPLIANCE_SETTINGS, effectiveRules } from '../src/compliance/settings';
+import { median, timeMs } from './measure';
 
 const SEED = 42;
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -51,17 +52,6 @@ class MemoryPeak {
 }
 
 const processPeak = new MemoryPeak();
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function timeMs(run: () => void): number {
-  const started = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
 
 /** Medians of `runs` runs, with a gc before each. */
 function medianMs(runs: number, run: () => void): { median: number; all: number[] } {

@@ -17,15 +17,10 @@ import { launchBrowser } from '../e2e/browser';
 import { generateDemoDataset } from '../local/jira/seed';
 import { startLocalSite, type LocalSite } from '../local/site/site';
 import type { Answer, ProjectHealthView } from '../src/shared/contract';
+import { median } from './measure';
 
 const LOADS = 7;
 const OPENS = 7;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function syncedSite(size: 'demo' | 'large'): Promise<LocalSite> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `pmo-bench-pages-${size}-`));

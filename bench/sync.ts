@@ -23,6 +23,7 @@ import { loadProjectData, loadProjectHead } from '../src/store/projectData';
 import { getSnapshot, listSnapshots, setSnapshot } from '../src/store/snapshots';
 import { getLatestRound, roundProgress } from '../src/store/syncRounds';
 import { getSyncState, setSyncState } from '../src/store/syncState';
+import { median } from './measure';
 
 const LATENCY_MS = 150;
 const MAX_CONCURRENT = 10;
@@ -169,7 +170,6 @@ const startSite = (ready: Ready): Promise<LocalSite> =>
     log: () => undefined,
   });
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const asApp = <T>(site: LocalSite, work: () => Promise<T>) => site.runtime.runAsInvocation({ accountId: null, timeoutMs: 600_000 }, work);
 
 /** How many snapshots a round rewrote: those whose updatedAtMs moved. */
